@@ -1,0 +1,94 @@
+// Wasm vs JS backend, side by side in one run: the forward product and one training step
+// of a 784-128-10 sigmoid network (the MNIST shape of the seed notes) at batch 1 and 32.
+// Ratios measured in the same process are what to compare; absolute figures move with load.
+import { Bench } from 'tinybench';
+import { createBackend } from '../src/backends/index.js';
+import { Network, Random } from '../src/index.js';
+import { machineLines, markdownTable, writeSection } from './report.js';
+
+const INPUTS = 784;
+const HIDDEN = 128;
+const OUTPUTS = 10;
+const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1000);
+const rng = new Random(2024);
+
+function randomFloats(n: number, scale = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = scale * (2 * rng.uniform() - 1);
+  return a;
+}
+
+/** A backend with x, w, b, z placed and filled: the forward product 784→128 alone. */
+function forwardProduct(name: 'js' | 'wasm', batch: number) {
+  const backend = createBackend(name);
+  const x = backend.base;
+  const w = x + batch * INPUTS;
+  const b = w + HIDDEN * INPUTS;
+  const z = b + HIDDEN;
+  backend.reserve(z + batch * HIDDEN);
+  backend.f32.set(randomFloats(batch * INPUTS), x);
+  backend.f32.set(randomFloats(HIDDEN * INPUTS, 0.05), w);
+  return () => backend.kernels.forward(x, w, b, z, batch, INPUTS, HIDDEN, 1);
+}
+
+async function trainingStep(name: 'js' | 'wasm', batch: number) {
+  const net = await Network.create({ layers: [INPUTS, HIDDEN, OUTPUTS], loss: 'quadratic', seed: 1, backend: name });
+  const samples = 256;
+  const X = randomFloats(samples * INPUTS).map((v) => (v + 1) / 2);
+  const Y = new Float32Array(samples * OUTPUTS);
+  for (let i = 0; i < samples; i++) Y[i * OUTPUTS + rng.below(OUTPUTS)] = 1;
+  let start = 0;
+  return () => {
+    const rows = Math.min(batch, samples - start);
+    net.trainStep(X.subarray(start * INPUTS, (start + rows) * INPUTS), Y.subarray(start * OUTPUTS, (start + rows) * OUTPUTS), { learningRate: 0.1 });
+    start = (start + batch) % (samples - batch + 1);
+  };
+}
+
+type Case = { workload: string; batch: number; flopsPerOp: number; samplesPerOp: number; make: (b: 'js' | 'wasm') => Promise<() => void> | (() => void) };
+const cases: Case[] = [1, 32].flatMap((batch) => [
+  { workload: `forward product ${INPUTS}→${HIDDEN}`, batch, flopsPerOp: 2 * batch * INPUTS * HIDDEN, samplesPerOp: batch, make: (b: 'js' | 'wasm') => forwardProduct(b, batch) },
+  {
+    workload: `train step ${INPUTS}-${HIDDEN}-${OUTPUTS} sgd`,
+    batch,
+    // forward, weight gradients and (for the top layer) delta propagation: 3 products, 2 flops per multiply-add
+    flopsPerOp: 2 * batch * (3 * INPUTS * HIDDEN + 3 * HIDDEN * OUTPUTS) - 2 * batch * INPUTS * HIDDEN,
+    samplesPerOp: batch,
+    make: (b: 'js' | 'wasm') => trainingStep(b, batch),
+  },
+]);
+
+const bench = new Bench({ time: TIME_MS, warmup: true });
+for (const c of cases) for (const backend of ['wasm', 'js'] as const) bench.add(`${c.workload} | batch ${c.batch} | ${backend}`, await c.make(backend));
+await bench.run();
+
+const period = (name: string) => {
+  const r = bench.getTask(name)?.result;
+  if (!r || !('period' in r)) throw new Error(`benchmark ${name} did not complete`);
+  return r.period; // ms per op
+};
+const rows = cases.map((c) => {
+  const wasm = period(`${c.workload} | batch ${c.batch} | wasm`);
+  const js = period(`${c.workload} | batch ${c.batch} | js`);
+  const perSecond = (ms: number) => (1000 / ms) * c.samplesPerOp;
+  const gflops = (ms: number) => c.flopsPerOp / (ms * 1e6);
+  return [
+    c.workload,
+    String(c.batch),
+    perSecond(wasm).toFixed(0),
+    perSecond(js).toFixed(0),
+    gflops(wasm).toFixed(2),
+    gflops(js).toFixed(2),
+    `${(js / wasm).toFixed(2)}×`,
+  ];
+});
+const table = markdownTable(['workload', 'batch', 'wasm samples/s', 'js samples/s', 'wasm GFLOP/s', 'js GFLOP/s', 'wasm/js'], rows);
+console.log(table.join('\n'));
+writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'backends', [
+  '## Wasm vs JS backend (`npm run bench`, bench/backends.bench.ts)',
+  '',
+  ...machineLines(['assemblyscript', 'tinybench']),
+  `- tinybench time per task: ${TIME_MS} ms, one thread`,
+  '',
+  ...table,
+]);

@@ -1,0 +1,15 @@
+export { Network } from './network.js';
+export type { LayerWeights, LayerGradients, Evaluation } from './network.js';
+export type { NetworkOptions, LayerSpec, BackendChoice, NetworkSpec } from './options.js';
+export type { StepOptions } from './step.js';
+export { NonFiniteError } from './step.js';
+export type { FitOptions, History, EpochLogs } from './fit.js';
+export type { NetworkJSON } from './serialize.js';
+export type { Samples } from './samples.js';
+export type { ActivationName } from './registry/activations.js';
+export type { LossName } from './registry/losses.js';
+export type { InitName } from './registry/initializers.js';
+export type { OptimizerName } from './registry/optimizers.js';
+export type { BackendName } from './backend.js';
+export { Random } from './random.js';
+export { wasmAvailable } from './backends/index.js';

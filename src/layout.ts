@@ -1,0 +1,113 @@
+import type { ActivationEntry } from './registry/activations.js';
+import { MAX_STATE_VECTORS } from './registry/optimizers.js';
+
+/** A weighted layer's shape as the network sees it. */
+export interface LayerShape {
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: ActivationEntry;
+}
+
+/** Where one layer's data lives in the arena (float offsets). */
+export interface LayerOffsets {
+  /** units × inputs weights, then the bias right after (when the network has biases). */
+  readonly weights: number;
+  readonly bias: number;
+  readonly gradWeights: number;
+  readonly gradBias: number;
+  /** Batch buffers (batch × units), re-placed when the batch capacity grows. */
+  z: number;
+  a: number;
+  delta: number;
+}
+
+/** Round up to 4 floats (16 bytes) so each region starts on a SIMD vector boundary. */
+const align = (n: number) => (n + 3) & ~3;
+
+/**
+ * The arena's map. Fixed part: the parameters of all layers as ONE flat vector (weights
+ * then bias, layer after layer), the gradient vector in the same layout, and the
+ * optimizer's state vectors. Batch part: the input and target rows and every layer's
+ * z, a and delta for the largest batch seen so far.
+ */
+export class Layout {
+  readonly paramCount: number;
+  readonly params: number;
+  readonly grads: number;
+  readonly state: number;
+  readonly layers: LayerOffsets[];
+  /** Batch buffers; valid for batches up to `capacity` rows. */
+  input = 0;
+  target = 0;
+  capacity = 0;
+  /** One past the last float in use. */
+  end = 0;
+  private readonly batchStart: number;
+
+  constructor(base: number, readonly shapes: readonly LayerShape[], readonly hasBias: boolean) {
+    this.params = align(base);
+    let p = this.params;
+    const placed: Array<{ weights: number; bias: number }> = [];
+    for (const s of shapes) {
+      const weights = p;
+      p += s.units * s.inputs;
+      const bias = hasBias ? p : -1;
+      if (hasBias) p += s.units;
+      placed.push({ weights, bias });
+    }
+    this.paramCount = p - this.params;
+    this.grads = align(p);
+    this.state = align(this.grads + this.paramCount);
+    this.batchStart = align(this.state + MAX_STATE_VECTORS * this.paramCount);
+    const shift = this.grads - this.params;
+    this.layers = placed.map(({ weights, bias }) => ({
+      weights,
+      bias,
+      gradWeights: weights + shift,
+      gradBias: hasBias ? bias + shift : -1,
+      z: 0,
+      a: 0,
+      delta: 0,
+    }));
+    this.end = this.batchStart;
+  }
+
+  /** The i-th optimizer state vector. */
+  stateVector(i: number): number {
+    return this.state + i * this.paramCount;
+  }
+
+  /** Floats the arena needs for batches of `rows`; placing the buffers is placeBatch's job. */
+  floatsFor(rows: number): number {
+    let end = this.batchStart + align(rows * this.inputWidth) + align(rows * this.outputWidth);
+    for (const s of this.shapes) end += 3 * align(rows * s.units);
+    return end;
+  }
+
+  /** Lay out the batch buffers for `rows` rows (the caller has reserved floatsFor(rows)). */
+  placeBatch(rows: number): void {
+    let p = this.batchStart;
+    this.input = p;
+    p += align(rows * this.inputWidth);
+    this.target = p;
+    p += align(rows * this.outputWidth);
+    for (let i = 0; i < this.shapes.length; i++) {
+      const size = align(rows * this.shapes[i].units);
+      const l = this.layers[i];
+      l.z = p;
+      l.a = p + size;
+      l.delta = p + 2 * size;
+      p += 3 * size;
+    }
+    this.capacity = rows;
+    this.end = p;
+  }
+
+  get inputWidth(): number {
+    return this.shapes[0].inputs;
+  }
+
+  get outputWidth(): number {
+    return this.shapes[this.shapes.length - 1].units;
+  }
+}

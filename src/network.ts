@@ -1,0 +1,416 @@
+import type { Backend, BackendName } from './backend.js';
+import { createBackend, resolveBackendName } from './backends/index.js';
+import { Layout, type LayerShape } from './layout.js';
+import { activations } from './registry/activations.js';
+import { losses, type LossEntry } from './registry/losses.js';
+import { initializers } from './registry/initializers.js';
+import { Random, freshSeed } from './random.js';
+import { forwardPass } from './passes.js';
+import { parseSpec, parseSeed, parseBackend, plainObject, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
+import { rowCount, copyRows, describe, type Samples } from './samples.js';
+import { parseStepOptions, StepRunner, type StepOptions } from './step.js';
+import { fitNetwork, type FitOptions, type History } from './fit.js';
+import { networkToJSON, parseNetworkJSON, type NetworkJSON } from './serialize.js';
+
+export interface LayerWeights {
+  /** units × inputs, row-major: weights[j * inputs + k] connects input k to unit j. */
+  weights: Float32Array;
+  /** One per unit, or null for a network without biases. */
+  bias: Float32Array | null;
+  units: number;
+  inputs: number;
+}
+
+export interface LayerGradients {
+  weights: Float32Array;
+  bias: Float32Array | null;
+}
+
+export interface Evaluation {
+  loss: number;
+  /** Fraction of samples classified right, where targets are class labels (0/1 or one-hot). */
+  accuracy?: number;
+}
+
+/** Rows per forward call in predictBatch/evaluate, so huge inputs do not need a huge arena. */
+const CHUNK_ROWS = 4096;
+
+/**
+ * A feed-forward network trained by backpropagation. All numbers live in one arena owned
+ * by the backend (Wasm linear memory or one ArrayBuffer); this class checks every argument
+ * before touching it, so a call that throws leaves the network as it was.
+ */
+export class Network {
+  /** The generator behind initialisation and shuffling; fit continues its stream. */
+  readonly rng: Random;
+  private readonly layout: Layout;
+  private readonly lossEntry: LossEntry;
+  private readonly steps: StepRunner;
+  private disposed = false;
+
+  private constructor(
+    readonly spec: NetworkSpec,
+    readonly seed: number,
+    private readonly impl: Backend,
+  ) {
+    const shapes: LayerShape[] = [];
+    let inputs = spec.inputs;
+    for (const l of spec.layers) {
+      shapes.push({ inputs, units: l.units, activation: activations[l.activation] });
+      inputs = l.units;
+    }
+    this.layout = new Layout(impl.base, shapes, spec.bias);
+    this.ensureRows(1);
+    this.lossEntry = losses[spec.loss];
+    this.rng = new Random(seed);
+    this.steps = new StepRunner(impl, this.layout);
+  }
+
+  /** Build a network; `backend: 'auto'` (the default) picks Wasm where Wasm SIMD validates. */
+  static async create(options: NetworkOptions): Promise<Network> {
+    return Network.build(options, 'Network.create');
+  }
+
+  private static build(options: unknown, label: string): Network {
+    const spec = parseSpec(stripRuntimeKeys(options, label), label);
+    const o = options as NetworkOptions;
+    const seed = parseSeed(o.seed, label) ?? freshSeed();
+    const net = Network.open(spec, seed, parseBackend(o.backend, label), label);
+    net.initialise();
+    return net;
+  }
+
+  private static open(spec: NetworkSpec, seed: number, choice: BackendChoice, label: string): Network {
+    const name = resolveBackendName(choice);
+    let backend: Backend;
+    try {
+      backend = createBackend(name);
+    } catch (e) {
+      throw new Error(`${label}: could not start the ${name} backend: ${(e as Error).message}`);
+    }
+    return new Network(spec, seed, backend);
+  }
+
+  /** Fill the weights from the init distribution and zero the biases. */
+  private initialise(): void {
+    const sample = initializers[this.spec.init];
+    const f32 = this.impl.f32;
+    this.layout.shapes.forEach((s, i) => {
+      const l = this.layout.layers[i];
+      for (let j = 0; j < s.units * s.inputs; j++) f32[l.weights + j] = sample(this.rng, s.inputs, s.units);
+      if (l.bias >= 0) f32.fill(0, l.bias, l.bias + s.units);
+    });
+  }
+
+  /** 'wasm' or 'js': the backend actually running. */
+  get backend(): BackendName {
+    return this.impl.name;
+  }
+
+  /** Which build of the kernels runs (e.g. 'wasm-simd', 'js'). */
+  get kernel(): string {
+    return this.impl.kernel;
+  }
+
+  get inputs(): number {
+    return this.spec.inputs;
+  }
+
+  get outputs(): number {
+    return this.layout.outputWidth;
+  }
+
+  /** Number of weighted layers (the input layer has no weights). */
+  get layerCount(): number {
+    return this.layout.shapes.length;
+  }
+
+  /** Total number of trainable numbers (weights and biases). */
+  get parameterCount(): number {
+    return this.layout.paramCount;
+  }
+
+  // ---- inference ------------------------------------------------------------
+
+  /** The outputs for one sample. */
+  predict(input: ArrayLike<number>): Float32Array {
+    this.live('predict');
+    const flat = input !== null && typeof input === 'object' && typeof input[0] !== 'object';
+    if (flat && input.length !== this.inputs) {
+      throw new RangeError(`predict: expected ${this.inputs} inputs, got ${input.length} (use predictBatch for several samples)`);
+    }
+    if (rowCount(input, this.inputs, 'predict: input') !== 1) {
+      throw new RangeError(`predict: expected one sample of ${this.inputs} inputs, got ${input.length} rows (use predictBatch for several samples)`);
+    }
+    return this.predictBatchChecked(input, 1, 'predict: input');
+  }
+
+  /** The outputs for n samples: a Float32Array of n × outputs, row-major. */
+  predictBatch(inputs: Samples): Float32Array {
+    this.live('predictBatch');
+    const rows = rowCount(inputs, this.inputs, 'predictBatch: inputs');
+    return this.predictBatchChecked(inputs, rows, 'predictBatch: inputs');
+  }
+
+  private predictBatchChecked(inputs: Samples, rows: number, label: string): Float32Array {
+    const all = new Float32Array(rows * this.inputs);
+    copyRows(inputs, this.inputs, all, 0, label);
+    const out = new Float32Array(rows * this.outputs);
+    for (let start = 0; start < rows; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, rows - start);
+      this.ensureRows(n);
+      const f32 = this.impl.f32;
+      f32.set(all.subarray(start * this.inputs, (start + n) * this.inputs), this.layout.input);
+      const a = forwardPass(this.impl.kernels, this.layout, n);
+      out.set(f32.subarray(a, a + n * this.outputs), start * this.outputs);
+    }
+    return out;
+  }
+
+  /** Mean loss over the samples and, where targets are class labels, the accuracy. */
+  evaluate(inputs: Samples, targets: Samples): Evaluation {
+    this.live('evaluate');
+    const { x, y, rows } = this.matrices(inputs, targets, 'evaluate');
+    const K = this.outputs;
+    const out = this.layout.layers[this.layout.layers.length - 1];
+    let lossSum = 0;
+    let correct = 0;
+    const classes = classLabels(y, K);
+    for (let start = 0; start < rows; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, rows - start);
+      this.ensureRows(n);
+      const f32 = this.impl.f32;
+      f32.set(x.subarray(start * this.inputs, (start + n) * this.inputs), this.layout.input);
+      f32.set(y.subarray(start * K, (start + n) * K), this.layout.target);
+      forwardPass(this.impl.kernels, this.layout, n);
+      lossSum += n * this.lossEntry.value(this.impl.kernels, { z: out.z, a: out.a, y: this.layout.target, batch: n, outputs: K });
+      if (classes) correct += countCorrect(f32, out.a, y, start, n, K);
+    }
+    const result: Evaluation = { loss: lossSum / rows };
+    if (classes) result.accuracy = correct / rows;
+    return result;
+  }
+
+  // ---- training ---------------------------------------------------------------
+
+  /** dE/dw and dE/db averaged over the batch, one entry per layer; nothing is updated. */
+  gradients(inputs: Samples, targets: Samples): LayerGradients[] {
+    this.live('gradients');
+    const rows = this.loadBatch(inputs, targets, 'gradients');
+    this.steps.computeGradients(rows, this.lossEntry);
+    const f32 = this.impl.f32;
+    return this.layout.shapes.map((s, i) => {
+      const l = this.layout.layers[i];
+      return {
+        weights: f32.slice(l.gradWeights, l.gradWeights + s.units * s.inputs),
+        bias: l.gradBias >= 0 ? f32.slice(l.gradBias, l.gradBias + s.units) : null,
+      };
+    });
+  }
+
+  /** ONE gradient-descent step on this batch. Returns the batch loss before the step. */
+  trainStep(inputs: Samples, targets: Samples, options: StepOptions = {}): number {
+    this.live('trainStep');
+    const step = parseStepOptions(options, 'trainStep');
+    const rows = this.loadBatch(inputs, targets, 'trainStep');
+    return this.steps.run(rows, this.lossEntry, step, 'trainStep');
+  }
+
+  /** Train for some epochs of minibatch gradient descent. */
+  async fit(inputs: Samples, targets: Samples, options: FitOptions = {}): Promise<History> {
+    this.live('fit');
+    return fitNetwork(this.trainer(), inputs, targets, options);
+  }
+
+  /** What fit needs from the network, without widening the public surface. */
+  private trainer() {
+    return {
+      inputs: this.inputs,
+      outputs: this.outputs,
+      rng: this.rng,
+      matrices: (x: Samples, y: Samples, label: string) => this.matrices(x, y, label),
+      /** Copy the given rows of the packed data set into the arena's batch buffers. */
+      loadRows: (x: Float32Array, y: Float32Array, order: Uint32Array, start: number, n: number) => {
+        this.ensureRows(n);
+        gatherRows(this.impl.f32, this.layout.input, x, this.inputs, order, start, n);
+        gatherRows(this.impl.f32, this.layout.target, y, this.outputs, order, start, n);
+      },
+      step: (n: number, step: ReturnType<typeof parseStepOptions>, label: string) => this.steps.run(n, this.lossEntry, step, label),
+      evaluate: (x: Float32Array, y: Float32Array) => this.evaluate(x, y),
+      live: (label: string) => this.live(label),
+    };
+  }
+
+  // ---- weights --------------------------------------------------------------------
+
+  /** Layer i's weights (0 = first weighted layer), as copies. */
+  getWeights(layer: number): LayerWeights {
+    this.live('getWeights');
+    const i = this.layerIndex(layer, 'getWeights');
+    const s = this.layout.shapes[i];
+    const l = this.layout.layers[i];
+    const f32 = this.impl.f32;
+    return {
+      weights: f32.slice(l.weights, l.weights + s.units * s.inputs),
+      bias: l.bias >= 0 ? f32.slice(l.bias, l.bias + s.units) : null,
+      units: s.units,
+      inputs: s.inputs,
+    };
+  }
+
+  /**
+   * Replace layer i's weights: number[][] as [units][inputs] (row j = weights into unit j)
+   * or flat row-major; the bias is left as it is when omitted.
+   */
+  setWeights(layer: number, weights: Samples, bias?: ArrayLike<number>): void {
+    this.live('setWeights');
+    const i = this.layerIndex(layer, 'setWeights');
+    const s = this.layout.shapes[i];
+    const l = this.layout.layers[i];
+    const label = `setWeights(${i})`;
+    const rows = rowCount(weights, s.inputs, `${label}: weights`);
+    if (rows !== s.units) {
+      throw new RangeError(`${label}: weights: expected ${s.units} × ${s.inputs} (units × inputs), got ${rows} × ${s.inputs}`);
+    }
+    const w = new Float32Array(s.units * s.inputs);
+    copyRows(weights, s.inputs, w, 0, `${label}: weights`);
+    let b: Float32Array | null = null;
+    if (bias !== undefined) {
+      if (l.bias < 0) throw new TypeError(`${label}: bias: this network was created with bias: false`);
+      const n = rowCount(bias, 1, `${label}: bias`);
+      if (n !== s.units) throw new RangeError(`${label}: bias: expected ${s.units} values, got ${n}`);
+      b = new Float32Array(s.units);
+      copyRows(bias, 1, b, 0, `${label}: bias`);
+    }
+    const f32 = this.impl.f32;
+    f32.set(w, l.weights);
+    if (b) f32.set(b, l.bias);
+  }
+
+  /** All parameters as one flat vector (weights then bias, layer after layer), a copy. */
+  getParameters(): Float32Array {
+    this.live('getParameters');
+    return this.impl.f32.slice(this.layout.params, this.layout.params + this.layout.paramCount);
+  }
+
+  // ---- saving -------------------------------------------------------------------
+
+  toJSON(): NetworkJSON {
+    this.live('toJSON');
+    return networkToJSON(this.spec, this.seed, this.getParameters());
+  }
+
+  /** Rebuild a network saved by toJSON (as an object or its JSON text), on any backend. */
+  static fromJSON(json: unknown, options: { backend?: BackendChoice } = {}): Network {
+    const label = 'Network.fromJSON';
+    const o = plainObject(options, `${label}: options`);
+    if (Object.keys(o).some((k) => k !== 'backend')) {
+      throw new TypeError(`${label}: unknown option ${JSON.stringify(Object.keys(o).find((k) => k !== 'backend'))}; known options are backend`);
+    }
+    const saved = parseNetworkJSON(json, label);
+    const net = Network.open(saved.spec, saved.seed, parseBackend(o.backend, label), label);
+    if (saved.parameters.length !== net.layout.paramCount) {
+      throw new RangeError(`${label}: parameters: expected ${net.layout.paramCount} numbers for this architecture, got ${saved.parameters.length}`);
+    }
+    net.impl.f32.set(saved.parameters, net.layout.params);
+    return net;
+  }
+
+  /** Free the backend's memory; every later call throws. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.impl.dispose();
+  }
+
+  // ---- helpers --------------------------------------------------------------------
+
+  private live(label: string): void {
+    if (this.disposed) throw new Error(`${label}: this network has been disposed`);
+  }
+
+  private layerIndex(layer: unknown, label: string): number {
+    const n = this.layout.shapes.length;
+    if (typeof layer !== 'number' || !Number.isInteger(layer) || layer < 0 || layer >= n) {
+      throw new RangeError(`${label}: layer: expected a layer index from 0 to ${n - 1}, got ${describe(layer)}`);
+    }
+    return layer;
+  }
+
+  /** Grow the batch buffers to hold `rows` rows; parameters are kept. */
+  private ensureRows(rows: number): void {
+    if (rows <= this.layout.capacity) return;
+    this.impl.reserve(this.layout.floatsFor(rows));
+    this.layout.placeBatch(rows);
+  }
+
+  /** Validate inputs and targets (shapes, matching row counts, finite values) as new matrices. */
+  private matrices(inputs: Samples, targets: Samples, label: string) {
+    const rows = rowCount(inputs, this.inputs, `${label}: inputs`);
+    const yRows = rowCount(targets, this.outputs, `${label}: targets`);
+    if (yRows !== rows) throw new RangeError(`${label}: expected as many target rows as input rows, got ${rows} inputs and ${yRows} targets`);
+    const x = new Float32Array(rows * this.inputs);
+    const y = new Float32Array(rows * this.outputs);
+    copyRows(inputs, this.inputs, x, 0, `${label}: inputs`);
+    copyRows(targets, this.outputs, y, 0, `${label}: targets`);
+    return { x, y, rows };
+  }
+
+  /** Validate a batch and copy it into the arena's input and target buffers. */
+  private loadBatch(inputs: Samples, targets: Samples, label: string): number {
+    const rows = rowCount(inputs, this.inputs, `${label}: inputs`);
+    const yRows = rowCount(targets, this.outputs, `${label}: targets`);
+    if (yRows !== rows) throw new RangeError(`${label}: expected as many target rows as input rows, got ${rows} inputs and ${yRows} targets`);
+    this.ensureRows(rows);
+    // Only the batch buffers are written here, so a bad value found midway changes nothing that matters.
+    copyRows(inputs, this.inputs, this.impl.f32, this.layout.input, `${label}: inputs`);
+    copyRows(targets, this.outputs, this.impl.f32, this.layout.target, `${label}: targets`);
+    return rows;
+  }
+}
+
+/** create() options that are not part of the architecture. */
+function stripRuntimeKeys(options: unknown, label: string): unknown {
+  const o = plainObject(options, label);
+  const { seed: _seed, backend: _backend, ...rest } = o;
+  return rest;
+}
+
+function gatherRows(f32: Float32Array, at: number, data: Float32Array, width: number, order: Uint32Array, start: number, n: number): void {
+  for (let r = 0; r < n; r++) {
+    const src = order[start + r] * width;
+    const dst = at + r * width;
+    for (let k = 0; k < width; k++) f32[dst + k] = data[src + k];
+  }
+}
+
+/** Targets are class labels when every value is 0 or 1 and, for several outputs, each row is one-hot. */
+function classLabels(y: Float32Array, K: number): boolean {
+  for (let r = 0; r < y.length; r += K) {
+    let ones = 0;
+    for (let k = 0; k < K; k++) {
+      const v = y[r + k];
+      if (v !== 0 && v !== 1) return false;
+      ones += v;
+    }
+    if (K > 1 && ones !== 1) return false;
+  }
+  return true;
+}
+
+/** One output: right when (a ≥ 0.5) equals the label. Several: right when argmax(a) is the hot class. */
+function countCorrect(f32: Float32Array, a: number, y: Float32Array, start: number, n: number, K: number): number {
+  let correct = 0;
+  for (let r = 0; r < n; r++) {
+    const o = a + r * K;
+    const t = (start + r) * K;
+    if (K === 1) {
+      if ((f32[o] >= 0.5 ? 1 : 0) === y[t]) correct++;
+      continue;
+    }
+    let best = 0;
+    for (let k = 1; k < K; k++) if (f32[o + k] > f32[o + best]) best = k;
+    if (y[t + best] === 1) correct++;
+  }
+  return correct;
+}

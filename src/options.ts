@@ -1,0 +1,122 @@
+import { activations, DEFAULT_ACTIVATION, type ActivationName } from './registry/activations.js';
+import { losses, DEFAULT_LOSS, type LossName } from './registry/losses.js';
+import { initializers, DEFAULT_INIT, type InitName } from './registry/initializers.js';
+import { describe } from './samples.js';
+
+export type BackendChoice = 'auto' | 'js' | 'wasm';
+
+export interface LayerSpec {
+  units: number;
+  /** Defaults to 'sigmoid', the activation of every worked example in the notes. */
+  activation?: ActivationName;
+}
+
+export interface NetworkOptions {
+  /** Input width first, then one entry per weighted layer: a unit count or { units, activation }. */
+  layers: Array<number | LayerSpec>;
+  loss?: LossName;
+  /** Whether every unit has a bias (default true). */
+  bias?: boolean;
+  init?: InitName;
+  /** Drives initialisation and shuffling; the same seed gives the same network on every backend. */
+  seed?: number;
+  backend?: BackendChoice;
+}
+
+/** A validated, complete description of an architecture: what toJSON stores. */
+export interface NetworkSpec {
+  inputs: number;
+  layers: Array<{ units: number; activation: ActivationName }>;
+  loss: LossName;
+  bias: boolean;
+  init: InitName;
+}
+
+/** Widest layer we accept: beyond this a single weight matrix alone is over 1 GiB. */
+export const MAX_UNITS = 1 << 24;
+
+const CREATE_KEYS = ['layers', 'loss', 'bias', 'init', 'seed', 'backend'] as const;
+const LAYER_KEYS = ['units', 'activation'] as const;
+const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm'];
+
+/** Throw a TypeError naming the first key of `obj` that is not in `known`. */
+export function rejectUnknownKeys(obj: object, known: readonly string[], label: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${label}: unknown option ${JSON.stringify(key)}; known options are ${known.join(', ')}`);
+    }
+  }
+}
+
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], label: string): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new TypeError(`${label}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+export function plainObject(value: unknown, label: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${label}: expected an options object, got ${describe(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function unitCount(value: unknown, label: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_UNITS) {
+    throw new RangeError(`${label}: expected a whole number of units from 1 to ${MAX_UNITS}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Validate create()/fromJSON() options into a NetworkSpec. Throws before anything is built. */
+export function parseSpec(options: unknown, label: string): NetworkSpec {
+  const o = plainObject(options, label);
+  rejectUnknownKeys(o, CREATE_KEYS, label);
+  const layers = o.layers;
+  if (!Array.isArray(layers) || layers.length < 2) {
+    throw new TypeError(`${label}: layers: expected an array of at least 2 entries (input width, then each layer), got ${describe(layers)}`);
+  }
+  const first = layers[0];
+  const inputs = unitCount(typeof first === 'object' && first !== null ? (first as LayerSpec).units : first, `${label}: layers[0] (inputs)`);
+  const parsed = layers.slice(1).map((entry: unknown, i) => {
+    const where = `${label}: layers[${i + 1}]`;
+    if (typeof entry === 'number') return { units: unitCount(entry, where), activation: DEFAULT_ACTIVATION };
+    const e = plainObject(entry, where);
+    rejectUnknownKeys(e, LAYER_KEYS, where);
+    const activation =
+      e.activation === undefined ? DEFAULT_ACTIVATION : oneOf(e.activation, Object.keys(activations) as ActivationName[], `${where}.activation`);
+    return { units: unitCount(e.units, `${where}.units`), activation };
+  });
+  parsed.forEach((l, i) => {
+    if (activations[l.activation].outputOnly && i !== parsed.length - 1) {
+      throw new TypeError(`${label}: layers[${i + 1}]: '${l.activation}' is only allowed on the output layer`);
+    }
+  });
+  const loss = o.loss === undefined ? DEFAULT_LOSS : oneOf(o.loss, Object.keys(losses) as LossName[], `${label}: loss`);
+  const output = parsed[parsed.length - 1].activation;
+  const fused = losses[loss].fusedWith;
+  if (fused !== null && output !== fused) {
+    throw new TypeError(`${label}: loss '${loss}' needs a '${fused}' output layer, got '${output}'`);
+  }
+  if (output === 'softmax' && parsed[parsed.length - 1].units < 2) {
+    throw new TypeError(`${label}: a softmax output needs at least 2 units, got 1 (use sigmoid for one output)`);
+  }
+  if (o.bias !== undefined && typeof o.bias !== 'boolean') {
+    throw new TypeError(`${label}: bias: expected true or false, got ${describe(o.bias)}`);
+  }
+  const init = o.init === undefined ? DEFAULT_INIT : oneOf(o.init, Object.keys(initializers) as InitName[], `${label}: init`);
+  return { inputs, layers: parsed, loss, bias: o.bias !== false, init };
+}
+
+export function parseSeed(value: unknown, label: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new RangeError(`${label}: seed: expected a whole number from 0 to 4294967295, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function parseBackend(value: unknown, label: string): BackendChoice {
+  return value === undefined ? 'auto' : oneOf(value, BACKENDS, `${label}: backend`);
+}

@@ -1,0 +1,56 @@
+import type { Kernels } from './kernels.js';
+import type { Layout } from './layout.js';
+import type { LossEntry } from './registry/losses.js';
+
+/**
+ * Forward pass over `rows` samples already in layout.input: per layer z = x·Wᵀ + b, a = f(z).
+ * Returns the offset of the output activations.
+ */
+export function forwardPass(k: Kernels, layout: Layout, rows: number): number {
+  let x = layout.input;
+  const hasBias = layout.hasBias ? 1 : 0;
+  for (let i = 0; i < layout.shapes.length; i++) {
+    const s = layout.shapes[i];
+    const l = layout.layers[i];
+    k.forward(x, l.weights, l.bias, l.z, rows, s.inputs, s.units, hasBias);
+    k[s.activation.forward](l.z, l.a, rows, s.units);
+    x = l.a;
+  }
+  return x;
+}
+
+/**
+ * Backward pass after forwardPass on the same rows, targets in layout.target.
+ * Fills the gradient vector with dE/dw averaged over the batch and returns the batch loss.
+ *
+ * Output layer: δ = dE/da ⊙ f'(z) (or a − y for a fused cross-entropy).
+ * Each layer:  dW = δᵀ·x / rows (one outer product δ·xᵀ per sample, averaged), db = Σδ / rows.
+ * Below it:    δ_prev = (δ·W) ⊙ f'(z_prev): each hidden unit sums the errors of all the
+ *              units it feeds, weighted by the weights it feeds them through.
+ */
+export function backwardPass(k: Kernels, layout: Layout, loss: LossEntry, rows: number): number {
+  const last = layout.shapes.length - 1;
+  const out = layout.layers[last];
+  const outShape = layout.shapes[last];
+  const K = outShape.units;
+  const value = loss.value(k, { z: out.z, a: out.a, y: layout.target, batch: rows, outputs: K });
+
+  k.outputDelta(out.a, layout.target, out.delta, rows * K, loss.deltaScale(K));
+  if (loss.fusedWith === null) k[outShape.activation.backward](out.z, out.a, out.delta, rows, K);
+
+  const hasBias = layout.hasBias ? 1 : 0;
+  const scale = 1 / rows;
+  for (let i = last; i >= 0; i--) {
+    const s = layout.shapes[i];
+    const l = layout.layers[i];
+    const x = i === 0 ? layout.input : layout.layers[i - 1].a;
+    k.weightGradients(l.delta, x, l.gradWeights, l.gradBias, rows, s.inputs, s.units, scale, hasBias);
+    if (i > 0) {
+      const below = layout.layers[i - 1];
+      const belowShape = layout.shapes[i - 1];
+      k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
+      k[belowShape.activation.backward](below.z, below.a, below.delta, rows, belowShape.units);
+    }
+  }
+  return value;
+}

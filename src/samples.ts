@@ -1,0 +1,87 @@
+/**
+ * Turning the caller's samples into rows of float32, with errors that say which argument,
+ * which row and what was expected. Accepted forms: number[][] or an array of typed
+ * arrays (one row each), or one flat row-major array/typed array of rows × width numbers.
+ * For one-wide data (a single output) a plain number[] is a column: one value per row.
+ */
+export type Samples = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+const isRowList = (v: ArrayLike<unknown>): v is ArrayLike<ArrayLike<number>> =>
+  v.length > 0 && typeof v[0] === 'object' && v[0] !== null;
+
+/** Validate the shape of `value` and return how many rows it holds. */
+export function rowCount(value: unknown, width: number, label: string): number {
+  if (value === null || typeof value !== 'object' || typeof (value as ArrayLike<unknown>).length !== 'number') {
+    throw new TypeError(`${label}: expected an array of rows or a flat Float32Array, got ${describe(value)}`);
+  }
+  const v = value as ArrayLike<unknown>;
+  if (v.length === 0) throw new RangeError(`${label}: expected at least one row of ${width} values, got an empty array`);
+  if (isRowList(v)) {
+    for (let r = 0; r < v.length; r++) {
+      const row = v[r] as ArrayLike<unknown> | null;
+      if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
+        throw new TypeError(`${label}: row ${r} is ${describe(row)}, expected an array of ${width} numbers`);
+      }
+      if (row.length !== width) {
+        throw new RangeError(`${label}: expected ${width} values per row, got ${row.length} in row ${r}`);
+      }
+    }
+    return v.length;
+  }
+  if (v.length % width !== 0) {
+    throw new RangeError(`${label}: expected a multiple of ${width} values (rows × ${width}), got ${v.length}`);
+  }
+  return v.length / width;
+}
+
+/** Copy validated rows into dest at `at`, checking every value is a finite number. */
+export function copyRows(value: Samples, width: number, dest: Float32Array, at: number, label: string): void {
+  if (isRowList(value)) {
+    for (let r = 0; r < value.length; r++) {
+      const row = value[r];
+      const o = at + r * width;
+      for (let k = 0; k < width; k++) {
+        const x = row[k];
+        if (typeof x !== 'number' || !Number.isFinite(x)) throw nonFinite(label, r, k, x, width);
+        dest[o + k] = x;
+      }
+    }
+    return;
+  }
+  const flat = value as ArrayLike<number>;
+  if (flat instanceof Float32Array || flat instanceof Float64Array) {
+    dest.set(flat, at);
+    for (let i = 0; i < flat.length; i++) {
+      if (!Number.isFinite(flat[i])) throw nonFinite(label, Math.floor(i / width), i % width, flat[i], width);
+    }
+    return;
+  }
+  for (let i = 0; i < flat.length; i++) {
+    const x = flat[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw nonFinite(label, Math.floor(i / width), i % width, x, width);
+    dest[at + i] = x;
+  }
+}
+
+/** Samples as one new row-major Float32Array. */
+export function toMatrix(value: unknown, width: number, label: string): { data: Float32Array; rows: number } {
+  const rows = rowCount(value, width, label);
+  const data = new Float32Array(rows * width);
+  copyRows(value as Samples, width, data, 0, label);
+  return { data, rows };
+}
+
+function nonFinite(label: string, row: number, col: number, x: unknown, width: number): Error {
+  const where = width === 1 ? `row ${row}` : `row ${row}, column ${col}`;
+  if (typeof x !== 'number') return new TypeError(`${label}: ${where} is ${describe(x)}, expected a finite number`);
+  return new RangeError(`${label}: ${where} is ${x}, expected a finite number`);
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v)}`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}

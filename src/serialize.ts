@@ -1,0 +1,82 @@
+import { parseSpec, parseSeed, plainObject, type NetworkSpec } from './options.js';
+import { describe } from './samples.js';
+
+/** The saved form of a network. Bump FORMAT_VERSION when its meaning changes. */
+export interface NetworkJSON {
+  format: 'backprop-network';
+  version: number;
+  layers: Array<number | { units: number; activation: string }>;
+  loss: string;
+  bias: boolean;
+  init: string;
+  seed: number;
+  /** All parameters (weights then bias, layer after layer) as little-endian float32, base64. */
+  parameters: string;
+}
+
+export const FORMAT = 'backprop-network';
+export const FORMAT_VERSION = 1;
+const JSON_KEYS = ['format', 'version', 'layers', 'loss', 'bias', 'init', 'seed', 'parameters'];
+
+export function networkToJSON(spec: NetworkSpec, seed: number, parameters: Float32Array): NetworkJSON {
+  return {
+    format: FORMAT,
+    version: FORMAT_VERSION,
+    layers: [spec.inputs, ...spec.layers.map((l) => ({ units: l.units, activation: l.activation }))],
+    loss: spec.loss,
+    bias: spec.bias,
+    init: spec.init,
+    seed,
+    parameters: floatsToBase64(parameters),
+  };
+}
+
+export function parseNetworkJSON(json: unknown, label: string): { spec: NetworkSpec; seed: number; parameters: Float32Array } {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (e) {
+      throw new SyntaxError(`${label}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const o = plainObject(value, label);
+  if (o.format !== FORMAT) throw new TypeError(`${label}: format: expected '${FORMAT}', got ${describe(o.format)}`);
+  if (o.version !== FORMAT_VERSION) {
+    throw new RangeError(`${label}: version: this library reads version ${FORMAT_VERSION}, got ${describe(o.version)}`);
+  }
+  for (const key of JSON_KEYS) if (!(key in o)) throw new TypeError(`${label}: missing field '${key}'`);
+  for (const key of Object.keys(o)) if (!JSON_KEYS.includes(key)) throw new TypeError(`${label}: unknown field ${JSON.stringify(key)}`);
+  const spec = parseSpec({ layers: o.layers, loss: o.loss, bias: o.bias, init: o.init }, label);
+  const seed = parseSeed(o.seed, label) ?? 0;
+  if (typeof o.parameters !== 'string') throw new TypeError(`${label}: parameters: expected a base64 string, got ${describe(o.parameters)}`);
+  const parameters = base64ToFloats(o.parameters, label);
+  for (let i = 0; i < parameters.length; i++) {
+    if (!Number.isFinite(parameters[i])) throw new RangeError(`${label}: parameters: value ${i} is ${parameters[i]}, expected a finite number`);
+  }
+  return { spec, seed, parameters };
+}
+
+export function floatsToBase64(values: Float32Array): string {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export function base64ToFloats(text: string, label: string): Float32Array {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    throw new TypeError(`${label}: parameters: not valid base64`);
+  }
+  if (binary.length % 4 !== 0) throw new RangeError(`${label}: parameters: ${binary.length} bytes is not a whole number of float32 values`);
+  const view = new DataView(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
+  const out = new Float32Array(binary.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
