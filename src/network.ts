@@ -72,7 +72,7 @@ export class Network {
   }
 
   private static build(options: unknown, label: string): Network {
-    const spec = parseSpec(stripRuntimeKeys(options, label), label);
+    const spec = parseSpec(options, label);
     const o = options as NetworkOptions;
     const seed = parseSeed(o.seed, label) ?? freshSeed();
     const net = Network.open(spec, seed, parseBackend(o.backend, label), label);
@@ -367,13 +367,6 @@ export class Network {
     copyRows(targets, this.outputs, this.impl.f32, this.layout.target, `${label}: targets`);
     return rows;
   }
-}
-
-/** create() options that are not part of the architecture. */
-function stripRuntimeKeys(options: unknown, label: string): unknown {
-  const o = plainObject(options, label);
-  const { seed: _seed, backend: _backend, ...rest } = o;
-  return rest;
 }
 
 function gatherRows(f32: Float32Array, at: number, data: Float32Array, width: number, order: Uint32Array, start: number, n: number): void {
