@@ -1,0 +1,242 @@
+// Activations, forward and backward side by side. backward turns dE/da into dE/dz in
+// place: delta *= f'(z), written with a = f(z) where that is cheaper. Elementwise kernels
+// treat the rows × cols block as one vector; softmax works row by row.
+
+const LEAKY_RELU_SLOPE: f32 = 0.01; // the same constant as src/kernels.ts
+
+// ---- vectorised exp ---------------------------------------------------------
+// x = n·ln2 + r with a Cody–Waite split of ln2, e^r by a degree-6 polynomial on
+// |r| ≤ ln2/2 (Cephes expf), then 2^n put straight into the exponent bits.
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const LOG2E: f32 = 1.44269504088896341;
+// Adding 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits;
+// cheaper in V8 than f32x4.nearest + trunc_sat.
+const MAGIC: f32 = 12582912.0;
+const MAGIC_BITS: i32 = 0x4b400000;
+
+@inline function expv(x: v128): v128 {
+  // Clamp to where 2^n is a normal float; pmin/pmax lower to single instructions in V8.
+  x = f32x4.pmax(f32x4.splat(-87.0), f32x4.pmin(f32x4.splat(88.0), x));
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const n = f32x4.sub(t, f32x4.splat(MAGIC));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(MAGIC_BITS)), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+// ---- sigmoid ------------------------------------------------------------------
+
+export function sigmoidForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  const count = rows * cols;
+  const c4 = count & ~3;
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(a + o, f32x4.div(one, f32x4.add(one, expv(f32x4.neg(v128.load(z + o))))));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    store<f32>(a + o, <f32>(1.0 / (1.0 + Math.exp(-<f64>load<f32>(z + o)))));
+  }
+}
+
+/** σ'(z) = σ(z)(1 − σ(z)) = a(1 − a): the activation, not the pre-activation. */
+export function sigmoidBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  const count = rows * cols;
+  const c4 = count & ~3;
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    const av = v128.load(a + o);
+    v128.store(delta + o, f32x4.mul(v128.load(delta + o), f32x4.mul(av, f32x4.sub(one, av))));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const ai = load<f32>(a + o);
+    store<f32>(delta + o, load<f32>(delta + o) * (ai * (1 - ai)));
+  }
+}
+
+// ---- tanh -----------------------------------------------------------------------
+
+/**
+ * tanh: for |z| < 0.625 an odd polynomial (Cephes tanhf), since 1 − 2/(e^{2|z|} + 1)
+ * cancels badly near 0; beyond it that exp form, with the sign put back.
+ */
+@inline function tanhv(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const x2 = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, x2), x), x);
+  const one = f32x4.splat(1);
+  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expv(f32x4.add(ax, ax)), one)));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+export function tanhForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  const count = rows * cols;
+  const c4 = count & ~3;
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(a + o, tanhv(v128.load(z + o)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    store<f32>(a + o, <f32>Math.tanh(<f64>load<f32>(z + o)));
+  }
+}
+
+/** tanh'(z) = 1 − tanh²(z) = 1 − a². */
+export function tanhBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  const count = rows * cols;
+  const c4 = count & ~3;
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    const av = v128.load(a + o);
+    v128.store(delta + o, f32x4.mul(v128.load(delta + o), f32x4.sub(one, f32x4.mul(av, av))));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const ai = load<f32>(a + o);
+    store<f32>(delta + o, load<f32>(delta + o) * (1 - ai * ai));
+  }
+}
+
+// ---- relu and leaky relu -----------------------------------------------------------
+
+export function reluForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  const count = rows * cols;
+  const c4 = count & ~3;
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    // pmax(0, z) is z when 0 < z, else 0 (so NaN and −0 give 0, as the JS reference does)
+    v128.store(a + o, f32x4.pmax(zero, v128.load(z + o)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const zi = load<f32>(z + o);
+    store<f32>(a + o, zi > 0 ? zi : 0);
+  }
+}
+
+/** relu'(z) = 1 for z > 0, else 0. */
+export function reluBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  const count = rows * cols;
+  const c4 = count & ~3;
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(delta + o, v128.and(v128.load(delta + o), f32x4.gt(v128.load(z + o), zero)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    if (!(load<f32>(z + o) > 0)) store<f32>(delta + o, 0);
+  }
+}
+
+export function leakyReluForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  const count = rows * cols;
+  const c4 = count & ~3;
+  const zero = f32x4.splat(0);
+  const slope = f32x4.splat(LEAKY_RELU_SLOPE);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    const zv = v128.load(z + o);
+    v128.store(a + o, v128.bitselect(zv, f32x4.mul(slope, zv), f32x4.gt(zv, zero)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const zi = load<f32>(z + o);
+    store<f32>(a + o, zi > 0 ? zi : LEAKY_RELU_SLOPE * zi);
+  }
+}
+
+/** leaky'(z) = 1 for z > 0, else the slope. */
+export function leakyReluBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  const count = rows * cols;
+  const c4 = count & ~3;
+  const zero = f32x4.splat(0);
+  const slope = f32x4.splat(LEAKY_RELU_SLOPE);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    const d = v128.load(delta + o);
+    v128.store(delta + o, v128.bitselect(d, f32x4.mul(slope, d), f32x4.gt(v128.load(z + o), zero)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    if (!(load<f32>(z + o) > 0)) store<f32>(delta + o, LEAKY_RELU_SLOPE * load<f32>(delta + o));
+  }
+}
+
+// ---- identity ---------------------------------------------------------------------
+
+export function identityForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  memory.copy(a, z, <usize>(rows * cols) << 2);
+}
+
+/** identity'(z) = 1: dE/dz is dE/da, nothing to do. */
+export function identityBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {}
+
+// ---- softmax (output layer) -------------------------------------------------------
+
+/** Row-wise softmax; subtracting the row's max keeps exp from overflowing. */
+export function softmaxForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const zr = z + (<usize>(r * cols) << 2);
+    const ar = a + (<usize>(r * cols) << 2);
+    let max: f32 = -Infinity;
+    for (let k = 0; k < cols; k++) {
+      const zk = load<f32>(zr + (<usize>k << 2));
+      if (zk > max) max = zk;
+    }
+    let sum: f64 = 0;
+    for (let k = 0; k < cols; k++) {
+      const e = <f32>Math.exp(<f64>load<f32>(zr + (<usize>k << 2)) - <f64>max);
+      store<f32>(ar + (<usize>k << 2), e);
+      sum += <f64>e;
+    }
+    const inv = 1.0 / sum;
+    for (let k = 0; k < cols; k++) {
+      const o = ar + (<usize>k << 2);
+      store<f32>(o, <f32>(<f64>load<f32>(o) * inv));
+    }
+  }
+}
+
+/** Jacobian-vector product of softmax: dz_i = a_i (da_i − Σ_k da_k a_k). */
+export function softmaxBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const ar = a + (<usize>(r * cols) << 2);
+    const dr = delta + (<usize>(r * cols) << 2);
+    let dot: f64 = 0;
+    for (let k = 0; k < cols; k++) dot += <f64>load<f32>(dr + (<usize>k << 2)) * <f64>load<f32>(ar + (<usize>k << 2));
+    for (let k = 0; k < cols; k++) {
+      const o = <usize>k << 2;
+      store<f32>(dr + o, <f32>(<f64>load<f32>(ar + o) * (<f64>load<f32>(dr + o) - dot)));
+    }
+  }
+}

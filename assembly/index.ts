@@ -1,0 +1,10 @@
+// The kernels, one family per file. Names and argument order match src/kernels.ts; here
+// every pointer is a byte address in linear memory.
+export { forward, weightGradients, propagateDelta } from './matmul';
+export {
+  sigmoidForward, sigmoidBackward, tanhForward, tanhBackward, reluForward, reluBackward,
+  leakyReluForward, leakyReluBackward, identityForward, identityBackward, softmaxForward, softmaxBackward,
+} from './activations';
+export { outputDelta, sumSquaredError, sigmoidCrossEntropy, softmaxCrossEntropy } from './losses';
+export { sgdUpdate, momentumUpdate } from './optimizers';
+export { countNonFinite } from './finite';

@@ -1,0 +1,101 @@
+import { instantiateSync } from '@assemblyscript/loader';
+import type { Backend } from '../../backend.js';
+import type { Kernels } from '../../kernels.js';
+import { kernelsModule } from './module.js';
+
+const PAGE_BYTES = 65536;
+/** wasm32 addresses 4 GiB: 65536 pages. */
+const MAX_PAGES = 65536;
+
+/** The exports as the kernel module declares them: pointers in bytes. */
+type Exports = { [K in keyof Kernels]: Kernels[K] } & { memory: WebAssembly.Memory };
+
+/**
+ * The WebAssembly backend: each network gets its own instance of the kernel module and so
+ * its own linear memory, which holds the arena above the module's static data.
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  readonly kernel = 'wasm-simd';
+  readonly base: number;
+  readonly kernels: Kernels;
+  private memory: WebAssembly.Memory;
+  private view: Float32Array;
+
+  constructor(floats = 0) {
+    const { exports } = instantiateSync<Exports>(kernelsModule(), {
+      env: {
+        abort: (_msg: number, _file: number, line: number, column: number) => {
+          throw new Error(`wasm kernel aborted at ${line}:${column}`);
+        },
+      },
+    });
+    this.memory = exports.memory;
+    this.view = new Float32Array(this.memory.buffer);
+    // Everything below the current end of memory may be the module's own data.
+    this.base = this.memory.buffer.byteLength / 4;
+    this.reserve(this.base + floats);
+    this.kernels = adaptKernels(exports);
+  }
+
+  /** The arena as floats; re-derived whenever memory.grow has replaced the buffer. */
+  get f32(): Float32Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  reserve(floats: number): void {
+    const have = this.memory.buffer.byteLength;
+    const need = floats * 4;
+    if (need <= have) return;
+    const havePages = have / PAGE_BYTES;
+    const needPages = Math.ceil(need / PAGE_BYTES);
+    // Grow by at least a quarter so a run of slightly larger batches does not grow every time.
+    const pages = Math.min(MAX_PAGES, Math.max(needPages, Math.ceil(havePages * 1.25)));
+    try {
+      if (needPages > MAX_PAGES) throw new RangeError('beyond the 4 GiB of wasm32');
+      this.memory.grow(pages - havePages);
+    } catch (e) {
+      throw new RangeError(`network needs ${(need / 2 ** 20).toFixed(1)} MB of Wasm memory, more than this runtime allows (${(e as Error).message})`);
+    }
+    this.view = new Float32Array(this.memory.buffer);
+  }
+
+  dispose(): void {
+    this.view = new Float32Array(0);
+  }
+}
+
+/** Kernels take float offsets; the exports take byte pointers. */
+function adaptKernels(e: Exports): Kernels {
+  return {
+    forward: (x, w, b, z, batch, inputs, units, hasBias) => e.forward(x * 4, w * 4, b * 4, z * 4, batch, inputs, units, hasBias),
+    weightGradients: (delta, x, dw, db, batch, inputs, units, scale, hasBias) =>
+      e.weightGradients(delta * 4, x * 4, dw * 4, db * 4, batch, inputs, units, scale, hasBias),
+    propagateDelta: (delta, w, dx, batch, inputs, units) => e.propagateDelta(delta * 4, w * 4, dx * 4, batch, inputs, units),
+
+    sigmoidForward: (z, a, rows, cols) => e.sigmoidForward(z * 4, a * 4, rows, cols),
+    sigmoidBackward: (z, a, delta, rows, cols) => e.sigmoidBackward(z * 4, a * 4, delta * 4, rows, cols),
+    tanhForward: (z, a, rows, cols) => e.tanhForward(z * 4, a * 4, rows, cols),
+    tanhBackward: (z, a, delta, rows, cols) => e.tanhBackward(z * 4, a * 4, delta * 4, rows, cols),
+    reluForward: (z, a, rows, cols) => e.reluForward(z * 4, a * 4, rows, cols),
+    reluBackward: (z, a, delta, rows, cols) => e.reluBackward(z * 4, a * 4, delta * 4, rows, cols),
+    leakyReluForward: (z, a, rows, cols) => e.leakyReluForward(z * 4, a * 4, rows, cols),
+    leakyReluBackward: (z, a, delta, rows, cols) => e.leakyReluBackward(z * 4, a * 4, delta * 4, rows, cols),
+    identityForward: (z, a, rows, cols) => e.identityForward(z * 4, a * 4, rows, cols),
+    identityBackward: (z, a, delta, rows, cols) => e.identityBackward(z * 4, a * 4, delta * 4, rows, cols),
+    softmaxForward: (z, a, rows, cols) => e.softmaxForward(z * 4, a * 4, rows, cols),
+    softmaxBackward: (z, a, delta, rows, cols) => e.softmaxBackward(z * 4, a * 4, delta * 4, rows, cols),
+
+    outputDelta: (a, y, delta, count, scale) => e.outputDelta(a * 4, y * 4, delta * 4, count, scale),
+    sumSquaredError: (a, y, count) => e.sumSquaredError(a * 4, y * 4, count),
+    sigmoidCrossEntropy: (z, y, count) => e.sigmoidCrossEntropy(z * 4, y * 4, count),
+    softmaxCrossEntropy: (z, y, rows, cols) => e.softmaxCrossEntropy(z * 4, y * 4, rows, cols),
+
+    sgdUpdate: (params, grads, count, learningRate) => e.sgdUpdate(params * 4, grads * 4, count, learningRate),
+    momentumUpdate: (params, grads, velocity, count, learningRate, momentum) =>
+      e.momentumUpdate(params * 4, grads * 4, velocity * 4, count, learningRate, momentum),
+
+    countNonFinite: (p, count) => e.countNonFinite(p * 4, count),
+  };
+}
