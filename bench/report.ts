@@ -1,13 +1,11 @@
 // Writing benchmark results with the machine and versions they were measured on.
 import { cpus, totalmem, platform, arch } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
-
-export function packageVersion(name: string): string {
+/** Read from node_modules directly: some packages' exports maps hide their package.json. */
+export function packageVersion(name: string, modules = new URL('../node_modules/', import.meta.url)): string {
   try {
-    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL(`${name}/package.json`, modules), 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';
   }

@@ -16,13 +16,18 @@ describe('Random', () => {
     const r = new Random(1);
     let sum = 0;
     let sq = 0;
+    let min = 1;
+    let max = 0;
     const n = 200_000;
     for (let i = 0; i < n; i++) {
       const u = r.uniform();
-      expect(u >= 0 && u < 1).toBe(true);
+      min = Math.min(min, u);
+      max = Math.max(max, u);
       sum += u;
       sq += u * u;
     }
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(max).toBeLessThan(1);
     expect(sum / n).toBeCloseTo(0.5, 2);
     expect(sq / n - (sum / n) ** 2).toBeCloseTo(1 / 12, 3);
   });
