@@ -1,0 +1,115 @@
+// The matmul family on every backend: forward (z = x·wᵀ + b), weightGradients (dw = scale·Δᵀ·x,
+// db = scale·ΣΔ) and propagateDelta (dx = Δ·w), against float64 references and Wasm vs JS.
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../src/random.js';
+import { BACKENDS, SIZES, Scratch, expectClose, expectParity, randomFloats, randomShapes, type Name } from './harness.js';
+
+type Shape = { batch: number; inputs: number; units: number };
+const SHAPES: Shape[] = [
+  ...SIZES.flatMap((batch) => SIZES.flatMap((inputs) => SIZES.map((units) => ({ batch, inputs, units })))),
+  ...randomShapes(99, 6, 200).map(([batch, inputs, units]) => ({ batch, inputs, units })),
+];
+const label = (s: Shape) => `${s.batch}×${s.inputs}→${s.units}`;
+
+function data(s: Shape, seed: number) {
+  const rng = new Random(seed);
+  return {
+    x: randomFloats(rng, s.batch * s.inputs),
+    w: randomFloats(rng, s.units * s.inputs),
+    b: randomFloats(rng, s.units),
+    delta: randomFloats(rng, s.batch * s.units),
+  };
+}
+
+/** Absolute tolerance for a float32 sum of n products of values in [−1, 1]. */
+const sumTol = (n: number) => 2e-6 * Math.sqrt(n) + 1e-6;
+
+function forwardOn(name: Name, s: Shape, d: ReturnType<typeof data>, hasBias: number) {
+  const m = new Scratch(name);
+  const x = m.put(d.x), w = m.put(d.w), b = m.put(d.b), z = m.put(s.batch * s.units);
+  m.backend.kernels.forward(x, w, b, z, s.batch, s.inputs, s.units, hasBias);
+  return m.get(z, s.batch * s.units);
+}
+
+function gradientsOn(name: Name, s: Shape, d: ReturnType<typeof data>, scale: number) {
+  const m = new Scratch(name);
+  const delta = m.put(d.delta), x = m.put(d.x);
+  // Fill the outputs with garbage first: the kernel must overwrite, not add to, them.
+  const dw = m.put(new Float32Array(s.units * s.inputs).fill(7)), db = m.put(new Float32Array(s.units).fill(7));
+  m.backend.kernels.weightGradients(delta, x, dw, db, s.batch, s.inputs, s.units, scale, 1);
+  return { dw: m.get(dw, s.units * s.inputs), db: m.get(db, s.units) };
+}
+
+function propagateOn(name: Name, s: Shape, d: ReturnType<typeof data>) {
+  const m = new Scratch(name);
+  const delta = m.put(d.delta), w = m.put(d.w), dx = m.put(new Float32Array(s.batch * s.inputs).fill(7));
+  m.backend.kernels.propagateDelta(delta, w, dx, s.batch, s.inputs, s.units);
+  return m.get(dx, s.batch * s.inputs);
+}
+
+describe.each(BACKENDS)('matmul kernels (%s)', (name) => {
+  it.each(SHAPES.map((s) => [label(s), s] as const))('forward %s equals x·wᵀ + b', (_, s) => {
+    const d = data(s, s.batch * 1000 + s.inputs * 10 + s.units);
+    const expected = new Float64Array(s.batch * s.units);
+    for (let n = 0; n < s.batch; n++)
+      for (let j = 0; j < s.units; j++) {
+        let sum = d.b[j];
+        for (let k = 0; k < s.inputs; k++) sum += d.x[n * s.inputs + k] * d.w[j * s.inputs + k];
+        expected[n * s.units + j] = sum;
+      }
+    expectClose(forwardOn(name, s, d, 1), expected, 1e-5, sumTol(s.inputs), `forward ${label(s)}`);
+    const noBias = forwardOn(name, s, d, 0);
+    expectClose(noBias, expected.map((v, i) => v - d.b[i % s.units]), 1e-5, sumTol(s.inputs), `forward without bias ${label(s)}`);
+  });
+
+  it.each(SHAPES.map((s) => [label(s), s] as const))('weightGradients %s equals scale·Δᵀ·x and scale·ΣΔ', (_, s) => {
+    const d = data(s, 7 + s.batch * 1000 + s.inputs * 10 + s.units);
+    const scale = 1 / s.batch;
+    const dw = new Float64Array(s.units * s.inputs);
+    const db = new Float64Array(s.units);
+    for (let n = 0; n < s.batch; n++)
+      for (let j = 0; j < s.units; j++) {
+        const dj = d.delta[n * s.units + j];
+        db[j] += dj * scale;
+        for (let k = 0; k < s.inputs; k++) dw[j * s.inputs + k] += dj * d.x[n * s.inputs + k] * scale;
+      }
+    const got = gradientsOn(name, s, d, scale);
+    expectClose(got.dw, dw, 1e-5, sumTol(s.batch), `dw ${label(s)}`);
+    expectClose(got.db, db, 1e-5, sumTol(s.batch), `db ${label(s)}`);
+  });
+
+  it.each(SHAPES.map((s) => [label(s), s] as const))('propagateDelta %s equals Δ·w', (_, s) => {
+    const d = data(s, 13 + s.batch * 1000 + s.inputs * 10 + s.units);
+    const dx = new Float64Array(s.batch * s.inputs);
+    for (let n = 0; n < s.batch; n++)
+      for (let j = 0; j < s.units; j++)
+        for (let k = 0; k < s.inputs; k++) dx[n * s.inputs + k] += d.delta[n * s.units + j] * d.w[j * s.inputs + k];
+    expectClose(propagateOn(name, s, d), dx, 1e-5, sumTol(s.units), `dx ${label(s)}`);
+  });
+
+  it('keeps the arena and the results right after reserve() grows memory', () => {
+    const s = { batch: 3, inputs: 17, units: 5 };
+    const d = data(s, 5);
+    const m = new Scratch(name);
+    const x = m.put(d.x), w = m.put(d.w), b = m.put(d.b);
+    const before = m.backend.f32;
+    m.backend.reserve(m.backend.f32.length + 4_000_000); // forces memory.grow on Wasm
+    expect(m.get(x, d.x.length)).toEqual(d.x); // contents survive the grow
+    const z = m.put(s.batch * s.units);
+    m.backend.kernels.forward(x, w, b, z, s.batch, s.inputs, s.units, 1);
+    expect(m.backend.f32.length).toBeGreaterThan(before.length); // the view was re-derived
+    expectParity(m.get(z, 15), forwardOn('js', s, d, 1), 'forward after grow');
+  });
+});
+
+describe('matmul kernels: Wasm against JS', () => {
+  it.each(SHAPES.map((s) => [label(s), s] as const))('%s within relative 1e-5', (_, s) => {
+    const d = data(s, 31 + s.batch + s.inputs + s.units);
+    expectParity(forwardOn('wasm', s, d, 1), forwardOn('js', s, d, 1), 'forward');
+    const gw = gradientsOn('wasm', s, d, 1 / s.batch);
+    const gj = gradientsOn('js', s, d, 1 / s.batch);
+    expectParity(gw.dw, gj.dw, 'dw');
+    expectParity(gw.db, gj.db, 'db');
+    expectParity(propagateOn('wasm', s, d), propagateOn('js', s, d), 'dx');
+  });
+});
