@@ -7,6 +7,12 @@
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
+/** a·b + c. The relaxed-SIMD build turns it into one fused multiply-add. */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 /**
  * z = x·wᵀ + b. Each output is the dot product of an x row with a w row (W is stored
  * units × inputs, so both are contiguous in k). Four units at a time share each x load.
@@ -32,10 +38,10 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
       for (; k < k4; k += 4) {
         const o = <usize>k << 2;
         const xv = v128.load(xRow + o);
-        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(w0 + o)));
-        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(w1 + o)));
-        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(w2 + o)));
-        a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(w3 + o)));
+        a0 = madd(xv, v128.load(w0 + o), a0);
+        a1 = madd(xv, v128.load(w1 + o), a1);
+        a2 = madd(xv, v128.load(w2 + o), a2);
+        a3 = madd(xv, v128.load(w3 + o), a3);
       }
       let s0 = hsum(a0);
       let s1 = hsum(a1);
@@ -68,7 +74,7 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
       let k = 0;
       for (; k < k4; k += 4) {
         const o = <usize>k << 2;
-        acc = f32x4.add(acc, f32x4.mul(v128.load(xRow + o), v128.load(wRow + o)));
+        acc = madd(v128.load(xRow + o), v128.load(wRow + o), acc);
       }
       let s = hsum(acc);
       for (; k < inputs; k++) {
@@ -81,65 +87,195 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
   }
 }
 
-/** row[k] = d·x[k] (first) or row[k] += d·x[k] (accumulate), over `count` floats. */
-@inline function axpy(row: usize, xs: usize, d: f32, count: i32, accumulate: bool): void {
-  const c4 = count & ~3;
-  const dv = f32x4.splat(d);
-  let k = 0;
-  if (accumulate) {
-    for (; k < c4; k += 4) {
+/**
+ * dw = scale·Δᵀ·x: dw[j,k] = Σ_n (scale·δ[n,j])·x[n,k], the outer products δ·xᵀ of the
+ * batch summed; db[j] = Σ_n scale·δ[n,j]. Register-blocked: a tile of 4 units × 8 inputs
+ * stays in eight accumulators while n runs over the batch, so dw is written once, never
+ * re-read; each step loads two x vectors and one vector of 4 deltas for 8 multiply-adds.
+ */
+export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const deltaRow = <usize>units << 2;
+  const u4 = units & ~3;
+  const k8 = inputs & ~7;
+  const k4 = inputs & ~3;
+  const sv = f32x4.splat(scale);
+  let j = 0;
+  for (; j < u4; j += 4) {
+    const dj = delta + (<usize>j << 2);
+    const dw0 = dw + <usize>j * rowBytes;
+    let k = 0;
+    for (; k < k8; k += 8) {
       const o = <usize>k << 2;
-      v128.store(row + o, f32x4.add(v128.load(row + o), f32x4.mul(dv, v128.load(xs + o))));
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let n = 0; n < batch; n++) {
+        const xr = x + <usize>n * rowBytes + o;
+        const x0 = v128.load(xr);
+        const x1 = v128.load(xr, 16);
+        const d = f32x4.mul(v128.load(dj + <usize>n * deltaRow), sv);
+        const d0 = i32x4.shuffle(d, d, 0, 0, 0, 0);
+        const d1 = i32x4.shuffle(d, d, 1, 1, 1, 1);
+        const d2 = i32x4.shuffle(d, d, 2, 2, 2, 2);
+        const d3 = i32x4.shuffle(d, d, 3, 3, 3, 3);
+        c00 = madd(d0, x0, c00); c01 = madd(d0, x1, c01);
+        c10 = madd(d1, x0, c10); c11 = madd(d1, x1, c11);
+        c20 = madd(d2, x0, c20); c21 = madd(d2, x1, c21);
+        c30 = madd(d3, x0, c30); c31 = madd(d3, x1, c31);
+      }
+      const r0 = dw0 + o;
+      v128.store(r0, c00); v128.store(r0, c01, 16);
+      v128.store(r0 + rowBytes, c10); v128.store(r0 + rowBytes, c11, 16);
+      v128.store(r0 + 2 * rowBytes, c20); v128.store(r0 + 2 * rowBytes, c21, 16);
+      v128.store(r0 + 3 * rowBytes, c30); v128.store(r0 + 3 * rowBytes, c31, 16);
     }
-    for (; k < count; k++) {
+    // inputs % 8: one more vector of 4 if there is one, then single columns
+    for (; k < inputs; k += k < k4 ? 4 : 1) {
       const o = <usize>k << 2;
-      store<f32>(row + o, load<f32>(row + o) + d * load<f32>(xs + o));
+      const wide = k < k4;
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      for (let n = 0; n < batch; n++) {
+        const xr = x + <usize>n * rowBytes + o;
+        const xv = wide ? v128.load(xr) : f32x4.splat(load<f32>(xr));
+        const d = f32x4.mul(v128.load(dj + <usize>n * deltaRow), sv);
+        c0 = madd(i32x4.shuffle(d, d, 0, 0, 0, 0), xv, c0);
+        c1 = madd(i32x4.shuffle(d, d, 1, 1, 1, 1), xv, c1);
+        c2 = madd(i32x4.shuffle(d, d, 2, 2, 2, 2), xv, c2);
+        c3 = madd(i32x4.shuffle(d, d, 3, 3, 3, 3), xv, c3);
+      }
+      const r0 = dw0 + o;
+      if (wide) {
+        v128.store(r0, c0); v128.store(r0 + rowBytes, c1); v128.store(r0 + 2 * rowBytes, c2); v128.store(r0 + 3 * rowBytes, c3);
+      } else {
+        store<f32>(r0, f32x4.extract_lane(c0, 0)); store<f32>(r0 + rowBytes, f32x4.extract_lane(c1, 0));
+        store<f32>(r0 + 2 * rowBytes, f32x4.extract_lane(c2, 0)); store<f32>(r0 + 3 * rowBytes, f32x4.extract_lane(c3, 0));
+      }
     }
-  } else {
-    for (; k < c4; k += 4) {
+  }
+  // units % 4: one unit at a time, vectorised along inputs
+  for (; j < units; j++) {
+    const dj = delta + (<usize>j << 2);
+    const dwRow = dw + <usize>j * rowBytes;
+    let k = 0;
+    for (; k < inputs; k += k < k4 ? 4 : 1) {
       const o = <usize>k << 2;
-      v128.store(row + o, f32x4.mul(dv, v128.load(xs + o)));
+      const wide = k < k4;
+      let c = f32x4.splat(0);
+      for (let n = 0; n < batch; n++) {
+        const xr = x + <usize>n * rowBytes + o;
+        const xv = wide ? v128.load(xr) : f32x4.splat(load<f32>(xr));
+        c = madd(f32x4.splat(load<f32>(dj + <usize>n * deltaRow) * scale), xv, c);
+      }
+      if (wide) v128.store(dwRow + o, c);
+      else store<f32>(dwRow + o, f32x4.extract_lane(c, 0));
     }
-    for (; k < count; k++) {
-      const o = <usize>k << 2;
-      store<f32>(row + o, d * load<f32>(xs + o));
+  }
+  if (hasBias) {
+    for (let jj = 0; jj < units; jj++) {
+      const dj = delta + (<usize>jj << 2);
+      let sum: f32 = 0;
+      for (let n = 0; n < batch; n++) sum += load<f32>(dj + <usize>n * deltaRow) * scale;
+      store<f32>(db + (<usize>jj << 2), sum);
     }
   }
 }
 
 /**
- * dw = scale·Δᵀ·x: for each unit j, the sum over samples of δ[n,j]·x[n,:] (one outer
- * product δ·xᵀ per sample), and db[j] = scale·Σ_n δ[n,j]. The first sample writes, the
- * rest accumulate, so no zeroing pass is needed.
+ * dx = Δ·w: dx[n,k] = Σ_j δ[n,j]·w[j,k], each input's error summed over the units it feeds.
+ * Register-blocked like weightGradients: 4 samples × 8 inputs in eight accumulators while j
+ * runs over the units; each step loads two w vectors and four deltas for 8 multiply-adds.
  */
-export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32): void {
-  const rowBytes = <usize>inputs << 2;
-  const deltaRow = <usize>units << 2;
-  for (let j = 0; j < units; j++) {
-    const dwRow = dw + <usize>j * rowBytes;
-    const dj = delta + (<usize>j << 2);
-    let d = load<f32>(dj) * scale;
-    axpy(dwRow, x, d, inputs, false);
-    let dbSum = d;
-    for (let n = 1; n < batch; n++) {
-      d = load<f32>(dj + <usize>n * deltaRow) * scale;
-      axpy(dwRow, x + <usize>n * rowBytes, d, inputs, true);
-      dbSum += d;
-    }
-    if (hasBias) store<f32>(db + (<usize>j << 2), dbSum);
-  }
-}
-
-/** dx = Δ·w: each input's error is the sum over the units it feeds of δ·weight. */
 export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, inputs: i32, units: i32): void {
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
-  for (let n = 0; n < batch; n++) {
-    const dxRow = dx + <usize>n * rowBytes;
+  const n4 = batch & ~3;
+  const k8 = inputs & ~7;
+  const k4 = inputs & ~3;
+  let n = 0;
+  for (; n < n4; n += 4) {
+    const d0r = delta + <usize>n * deltaRow;
+    const dx0 = dx + <usize>n * rowBytes;
+    let k = 0;
+    for (; k < k8; k += 8) {
+      const o = <usize>k << 2;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let j = 0; j < units; j++) {
+        const wr = w + <usize>j * rowBytes + o;
+        const w0 = v128.load(wr);
+        const w1 = v128.load(wr, 16);
+        const dj = d0r + (<usize>j << 2);
+        const d0 = f32x4.splat(load<f32>(dj));
+        const d1 = f32x4.splat(load<f32>(dj + deltaRow));
+        const d2 = f32x4.splat(load<f32>(dj + 2 * deltaRow));
+        const d3 = f32x4.splat(load<f32>(dj + 3 * deltaRow));
+        c00 = madd(d0, w0, c00); c01 = madd(d0, w1, c01);
+        c10 = madd(d1, w0, c10); c11 = madd(d1, w1, c11);
+        c20 = madd(d2, w0, c20); c21 = madd(d2, w1, c21);
+        c30 = madd(d3, w0, c30); c31 = madd(d3, w1, c31);
+      }
+      const r0 = dx0 + o;
+      v128.store(r0, c00); v128.store(r0, c01, 16);
+      v128.store(r0 + rowBytes, c10); v128.store(r0 + rowBytes, c11, 16);
+      v128.store(r0 + 2 * rowBytes, c20); v128.store(r0 + 2 * rowBytes, c21, 16);
+      v128.store(r0 + 3 * rowBytes, c30); v128.store(r0 + 3 * rowBytes, c31, 16);
+    }
+    for (; k < inputs; k += k < k4 ? 4 : 1) {
+      const o = <usize>k << 2;
+      const wide = k < k4;
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      for (let j = 0; j < units; j++) {
+        const wr = w + <usize>j * rowBytes + o;
+        const wv = wide ? v128.load(wr) : f32x4.splat(load<f32>(wr));
+        const dj = d0r + (<usize>j << 2);
+        c0 = madd(f32x4.splat(load<f32>(dj)), wv, c0);
+        c1 = madd(f32x4.splat(load<f32>(dj + deltaRow)), wv, c1);
+        c2 = madd(f32x4.splat(load<f32>(dj + 2 * deltaRow)), wv, c2);
+        c3 = madd(f32x4.splat(load<f32>(dj + 3 * deltaRow)), wv, c3);
+      }
+      const r0 = dx0 + o;
+      if (wide) {
+        v128.store(r0, c0); v128.store(r0 + rowBytes, c1); v128.store(r0 + 2 * rowBytes, c2); v128.store(r0 + 3 * rowBytes, c3);
+      } else {
+        store<f32>(r0, f32x4.extract_lane(c0, 0)); store<f32>(r0 + rowBytes, f32x4.extract_lane(c1, 0));
+        store<f32>(r0 + 2 * rowBytes, f32x4.extract_lane(c2, 0)); store<f32>(r0 + 3 * rowBytes, f32x4.extract_lane(c3, 0));
+      }
+    }
+  }
+  // batch % 4 (and batch 1, online training): one sample, 16 inputs per pass streaming w once
+  for (; n < batch; n++) {
     const dRow = delta + <usize>n * deltaRow;
-    axpy(dxRow, w, load<f32>(dRow), inputs, false);
-    for (let j = 1; j < units; j++) {
-      axpy(dxRow, w + <usize>j * rowBytes, load<f32>(dRow + (<usize>j << 2)), inputs, true);
+    const dxRow = dx + <usize>n * rowBytes;
+    const k16 = inputs & ~15;
+    let k = 0;
+    for (; k < k16; k += 16) {
+      const o = <usize>k << 2;
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      for (let j = 0; j < units; j++) {
+        const wr = w + <usize>j * rowBytes + o;
+        const d = f32x4.splat(load<f32>(dRow + (<usize>j << 2)));
+        c0 = madd(d, v128.load(wr), c0);
+        c1 = madd(d, v128.load(wr, 16), c1);
+        c2 = madd(d, v128.load(wr, 32), c2);
+        c3 = madd(d, v128.load(wr, 48), c3);
+      }
+      const r = dxRow + o;
+      v128.store(r, c0); v128.store(r, c1, 16); v128.store(r, c2, 32); v128.store(r, c3, 48);
+    }
+    for (; k < inputs; k += k < k4 ? 4 : 1) {
+      const o = <usize>k << 2;
+      const wide = k < k4;
+      let c = f32x4.splat(0);
+      for (let j = 0; j < units; j++) {
+        const wr = w + <usize>j * rowBytes + o;
+        c = madd(f32x4.splat(load<f32>(dRow + (<usize>j << 2))), wide ? v128.load(wr) : f32x4.splat(load<f32>(wr)), c);
+      }
+      if (wide) v128.store(dxRow + o, c);
+      else store<f32>(dxRow + o, f32x4.extract_lane(c, 0));
     }
   }
 }

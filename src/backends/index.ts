@@ -1,7 +1,7 @@
 import type { Backend, BackendName } from '../backend.js';
 import { JsBackend } from './js/index.js';
 import { WasmBackend } from './wasm/index.js';
-import { wasmSimdSupported } from './wasm/module.js';
+import { wasmSimdSupported, type KernelBuild } from './wasm/module.js';
 
 /** Whether the Wasm backend can run here (the runtime validates our SIMD module). */
 export function wasmAvailable(): boolean {
@@ -18,7 +18,7 @@ export function resolveBackendName(requested: 'js' | 'wasm' | 'auto'): BackendNa
   return 'js';
 }
 
-/** A fresh backend with room for `floats` floats above its base. */
-export function createBackend(name: BackendName, floats = 0): Backend {
-  return name === 'wasm' ? new WasmBackend(floats) : new JsBackend(floats);
+/** A fresh backend with room for `floats` floats above its base; `build` pins a Wasm kernel build. */
+export function createBackend(name: BackendName, floats = 0, build?: KernelBuild): Backend {
+  return name === 'wasm' ? new WasmBackend(floats, build) : new JsBackend(floats);
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Kernels } from '../../src/kernels.js';
 import { LEAKY_RELU_SLOPE } from '../../src/kernels.js';
 import { Random } from '../../src/random.js';
-import { BACKENDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
+import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
 
 type Fn = (z: number) => number;
 const sigmoid: Fn = (z) => 1 / (1 + Math.exp(-z));
@@ -96,13 +96,13 @@ describe.each(BACKENDS)('activation kernels (%s)', (name) => {
   }
 });
 
-describe('activation kernels: Wasm against JS', () => {
+describe.each(WASM_BUILDS)('activation kernels: %s against JS', (build) => {
   for (const act of [...ELEMENTWISE, { name: 'softmax', forward: 'softmaxForward' as const, backward: 'softmaxBackward' as const }]) {
     it.each(SHAPES.filter(([, c]) => act.name !== 'softmax' || c > 1))(`${act.name}, %i × %i`, (rows, cols) => {
       const rng = new Random(rows * 31 + cols);
       const z = randomFloats(rng, rows * cols, -8, 8);
       const up = randomFloats(rng, rows * cols);
-      const w = run('wasm', act.forward, act.backward, z, up, rows, cols);
+      const w = run(build, act.forward, act.backward, z, up, rows, cols);
       const j = run('js', act.forward, act.backward, z, up, rows, cols);
       expectParity(w.a, j.a, `${act.name} forward`);
       expectParity(w.dz, j.dz, `${act.name} backward`);

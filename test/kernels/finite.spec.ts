@@ -1,6 +1,6 @@
 // countNonFinite finds NaN and ±Infinity wherever they sit, including every SIMD tail position.
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, SIZES, Scratch } from './harness.js';
+import { BACKENDS, SIZES, Scratch, WASM_BUILDS } from './harness.js';
 
 describe.each(BACKENDS)('countNonFinite (%s)', (name) => {
   it.each(SIZES)('finds one bad value at every position of %i floats', (count) => {
@@ -19,5 +19,11 @@ describe.each(BACKENDS)('countNonFinite (%s)', (name) => {
     const m = new Scratch(name);
     expect(m.backend.kernels.countNonFinite(m.put(values), values.length)).toBe(4);
     expect(m.backend.kernels.countNonFinite(m.put(new Float32Array(0)), 0)).toBe(0);
+  });
+});
+
+describe('kernel builds', () => {
+  it('the test runtime validates both Wasm builds, so both are tested', () => {
+    expect(WASM_BUILDS).toEqual(['wasm-relaxed-simd', 'wasm-simd']);
   });
 });

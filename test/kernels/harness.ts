@@ -3,10 +3,14 @@
 import { expect } from 'vitest';
 import { createBackend } from '../../src/backends/index.js';
 import type { Backend } from '../../src/backend.js';
+import { KERNEL_BUILDS, buildSupported, type KernelBuild } from '../../src/backends/wasm/module.js';
 import { Random } from '../../src/random.js';
 
-export const BACKENDS = ['js', 'wasm'] as const;
-export type Name = (typeof BACKENDS)[number];
+/** Every Wasm kernel build this runtime validates (test/setup.ts enables relaxed SIMD). */
+export const WASM_BUILDS: KernelBuild[] = KERNEL_BUILDS.filter(buildSupported);
+/** The JS reference and every Wasm build. */
+export const BACKENDS: Name[] = ['js', ...WASM_BUILDS];
+export type Name = 'js' | KernelBuild;
 
 /** Sizes that cover SIMD tails: below, at and above one vector of 4, and several vectors. */
 export const SIZES = [1, 3, 4, 5, 17, 64];
@@ -17,7 +21,7 @@ export class Scratch {
   private next: number;
 
   constructor(name: Name) {
-    this.backend = createBackend(name);
+    this.backend = name === 'js' ? createBackend('js') : createBackend('wasm', 0, name);
     this.next = this.backend.base;
   }
 

@@ -2,7 +2,7 @@
 // cross-entropies stay finite at saturated logits.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
-import { BACKENDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
+import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
 
 function losses(name: Name, a: Float32Array, y: Float32Array, z: Float32Array, rows: number, cols: number, scale: number) {
   const m = new Scratch(name);
@@ -59,12 +59,12 @@ describe.each(BACKENDS)('loss kernels (%s)', (name) => {
   });
 });
 
-describe('loss kernels: Wasm against JS', () => {
+describe.each(WASM_BUILDS)('loss kernels: %s against JS', (build) => {
   it.each(SHAPES)('%i × %i', (rows, cols) => {
     const rng = new Random(rows * 3 + cols * 97);
     const n = rows * cols;
     const args = [randomFloats(rng, n, 0, 1), randomFloats(rng, n, 0, 1), randomFloats(rng, n, -9, 9)] as const;
-    const w = losses('wasm', ...args, rows, cols, 2 / cols);
+    const w = losses(build, ...args, rows, cols, 2 / cols);
     const j = losses('js', ...args, rows, cols, 2 / cols);
     expectParity(w.delta, j.delta, 'outputDelta');
     expectParity([w.sse, w.bce, w.cce], [j.sse, j.bce, j.cce], 'loss values');

@@ -2,7 +2,7 @@
 // db = scale·ΣΔ) and propagateDelta (dx = Δ·w), against float64 references and Wasm vs JS.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
-import { BACKENDS, SIZES, Scratch, expectClose, expectParity, randomFloats, randomShapes, type Name } from './harness.js';
+import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, randomShapes, type Name } from './harness.js';
 
 type Shape = { batch: number; inputs: number; units: number };
 const SHAPES: Shape[] = [
@@ -102,14 +102,14 @@ describe.each(BACKENDS)('matmul kernels (%s)', (name) => {
   });
 });
 
-describe('matmul kernels: Wasm against JS', () => {
+describe.each(WASM_BUILDS)('matmul kernels: %s against JS', (build) => {
   it.each(SHAPES.map((s) => [label(s), s] as const))('%s within relative 1e-5', (_, s) => {
     const d = data(s, 31 + s.batch + s.inputs + s.units);
-    expectParity(forwardOn('wasm', s, d, 1), forwardOn('js', s, d, 1), 'forward');
-    const gw = gradientsOn('wasm', s, d, 1 / s.batch);
+    expectParity(forwardOn(build, s, d, 1), forwardOn('js', s, d, 1), 'forward');
+    const gw = gradientsOn(build, s, d, 1 / s.batch);
     const gj = gradientsOn('js', s, d, 1 / s.batch);
     expectParity(gw.dw, gj.dw, 'dw');
     expectParity(gw.db, gj.db, 'db');
-    expectParity(propagateOn('wasm', s, d), propagateOn('js', s, d), 'dx');
+    expectParity(propagateOn(build, s, d), propagateOn('js', s, d), 'dx');
   });
 });

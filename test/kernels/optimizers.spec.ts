@@ -1,7 +1,7 @@
 // The fused optimizer updates over a flat parameter vector, on every backend.
 import { describe, it } from 'vitest';
 import { Random } from '../../src/random.js';
-import { BACKENDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
+import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
 
 const COUNTS = [...SIZES, 101_770]; // the last: every parameter of a 784-128-10 network
 
@@ -37,12 +37,12 @@ describe.each(BACKENDS)('optimizer kernels (%s)', (name) => {
   });
 });
 
-describe('optimizer kernels: Wasm against JS', () => {
+describe.each(WASM_BUILDS)('optimizer kernels: %s against JS', (build) => {
   it.each(COUNTS)('%i parameters', (count) => {
     const rng = new Random(count + 2);
     const p0 = randomFloats(rng, count);
     const gs = [randomFloats(rng, count), randomFloats(rng, count)];
-    expectParity(steps('wasm', p0, gs, 'sgd').params, steps('js', p0, gs, 'sgd').params, 'sgd');
-    expectParity(steps('wasm', p0, gs, 'momentum').params, steps('js', p0, gs, 'momentum').params, 'momentum');
+    expectParity(steps(build, p0, gs, 'sgd').params, steps('js', p0, gs, 'sgd').params, 'sgd');
+    expectParity(steps(build, p0, gs, 'momentum').params, steps('js', p0, gs, 'momentum').params, 'momentum');
   });
 });

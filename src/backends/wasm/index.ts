@@ -1,7 +1,7 @@
 import { instantiateSync } from '@assemblyscript/loader';
 import type { Backend } from '../../backend.js';
 import type { Kernels } from '../../kernels.js';
-import { kernelsModule } from './module.js';
+import { bestBuild, kernelsModule, type KernelBuild } from './module.js';
 
 const PAGE_BYTES = 65536;
 /** wasm32 addresses 4 GiB: 65536 pages. */
@@ -16,14 +16,17 @@ type Exports = { [K in keyof Kernels]: Kernels[K] } & { memory: WebAssembly.Memo
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
-  readonly kernel = 'wasm-simd';
+  /** Which build of the kernels runs: 'wasm-relaxed-simd' where the runtime validates it, else 'wasm-simd'. */
+  readonly kernel: KernelBuild;
   readonly base: number;
   readonly kernels: Kernels;
   private memory: WebAssembly.Memory;
   private view: Float32Array;
 
-  constructor(floats = 0) {
-    const { exports } = instantiateSync<Exports>(kernelsModule(), {
+  constructor(floats = 0, build: KernelBuild | null = bestBuild()) {
+    if (build === null) throw new Error('this runtime does not support WebAssembly SIMD');
+    this.kernel = build;
+    const { exports } = instantiateSync<Exports>(kernelsModule(build), {
       env: {
         abort: (_msg: number, _file: number, line: number, column: number) => {
           throw new Error(`wasm kernel aborted at ${line}:${column}`);
