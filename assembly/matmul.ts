@@ -13,77 +13,121 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+/** The dot product's lane sums reduced, then the k % 4 tail, then the bias: the JS reference's order. */
+@inline function finishDot(acc: v128, xr: usize, wr: usize, k4: i32, inputs: i32, bias: f32): f32 {
+  let s = hsum(acc);
+  for (let k = k4; k < inputs; k++) s += load<f32>(xr + (<usize>k << 2)) * load<f32>(wr + (<usize>k << 2));
+  return s + bias;
+}
+
+@inline function biasAt(b: usize, j: i32, hasBias: i32): f32 {
+  return hasBias ? load<f32>(b + (<usize>j << 2)) : 0;
+}
+
 /**
  * z = x·wᵀ + b. Each output is the dot product of an x row with a w row (W is stored
- * units × inputs, so both are contiguous in k). Four units at a time share each x load.
+ * units × inputs, so both run along k). Eight independent accumulators per pass keep both
+ * SIMD units busy even with fused multiply-adds: 2 samples × 4 units, and for a lone sample
+ * (online training) 1 × 8 units.
  */
 export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32): void {
-  const k4 = inputs & ~3;
   const rowBytes = <usize>inputs << 2;
-  const u4 = units & ~3;
-  for (let n = 0; n < batch; n++) {
-    const xRow = x + <usize>n * rowBytes;
-    const zRow = z + (<usize>(n * units) << 2);
-    let j = 0;
-    for (; j < u4; j += 4) {
-      const w0 = w + <usize>j * rowBytes;
-      const w1 = w0 + rowBytes;
-      const w2 = w1 + rowBytes;
-      const w3 = w2 + rowBytes;
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      let a2 = f32x4.splat(0);
-      let a3 = f32x4.splat(0);
-      let k = 0;
-      for (; k < k4; k += 4) {
-        const o = <usize>k << 2;
-        const xv = v128.load(xRow + o);
-        a0 = madd(xv, v128.load(w0 + o), a0);
-        a1 = madd(xv, v128.load(w1 + o), a1);
-        a2 = madd(xv, v128.load(w2 + o), a2);
-        a3 = madd(xv, v128.load(w3 + o), a3);
-      }
-      let s0 = hsum(a0);
-      let s1 = hsum(a1);
-      let s2 = hsum(a2);
-      let s3 = hsum(a3);
-      for (; k < inputs; k++) {
-        const o = <usize>k << 2;
-        const xk = load<f32>(xRow + o);
-        s0 += xk * load<f32>(w0 + o);
-        s1 += xk * load<f32>(w1 + o);
-        s2 += xk * load<f32>(w2 + o);
-        s3 += xk * load<f32>(w3 + o);
-      }
-      if (hasBias) {
-        const bj = b + (<usize>j << 2);
-        s0 += load<f32>(bj);
-        s1 += load<f32>(bj, 4);
-        s2 += load<f32>(bj, 8);
-        s3 += load<f32>(bj, 12);
-      }
-      const zj = zRow + (<usize>j << 2);
-      store<f32>(zj, s0);
-      store<f32>(zj, s1, 4);
-      store<f32>(zj, s2, 8);
-      store<f32>(zj, s3, 12);
+  const zRowBytes = <usize>units << 2;
+  let n = 0;
+  for (; n + 2 <= batch; n += 2) forwardTwoRows(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias);
+  if (n < batch) forwardOneRow(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias);
+}
+
+@inline function forwardTwoRows(xa: usize, w: usize, b: usize, za: usize, inputs: i32, units: i32, hasBias: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const xb = xa + rowBytes;
+  const zb = za + (<usize>units << 2);
+  const k4 = inputs & ~3;
+  let j = 0;
+  for (; j + 4 <= units; j += 4) {
+    const w0 = w + <usize>j * rowBytes;
+    const w1 = w0 + rowBytes;
+    const w2 = w1 + rowBytes;
+    const w3 = w2 + rowBytes;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+    for (let k = 0; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      const xav = v128.load(xa + o);
+      const xbv = v128.load(xb + o);
+      const wv0 = v128.load(w0 + o);
+      const wv1 = v128.load(w1 + o);
+      const wv2 = v128.load(w2 + o);
+      const wv3 = v128.load(w3 + o);
+      a0 = madd(xav, wv0, a0); b0 = madd(xbv, wv0, b0);
+      a1 = madd(xav, wv1, a1); b1 = madd(xbv, wv1, b1);
+      a2 = madd(xav, wv2, a2); b2 = madd(xbv, wv2, b2);
+      a3 = madd(xav, wv3, a3); b3 = madd(xbv, wv3, b3);
     }
-    for (; j < units; j++) {
-      const wRow = w + <usize>j * rowBytes;
-      let acc = f32x4.splat(0);
-      let k = 0;
-      for (; k < k4; k += 4) {
-        const o = <usize>k << 2;
-        acc = madd(v128.load(xRow + o), v128.load(wRow + o), acc);
-      }
-      let s = hsum(acc);
-      for (; k < inputs; k++) {
-        const o = <usize>k << 2;
-        s += load<f32>(xRow + o) * load<f32>(wRow + o);
-      }
-      if (hasBias) s += load<f32>(b + (<usize>j << 2));
-      store<f32>(zRow + (<usize>j << 2), s);
+    const zj = <usize>j << 2;
+    store<f32>(za + zj, finishDot(a0, xa, w0, k4, inputs, biasAt(b, j, hasBias)));
+    store<f32>(za + zj, finishDot(a1, xa, w1, k4, inputs, biasAt(b, j + 1, hasBias)), 4);
+    store<f32>(za + zj, finishDot(a2, xa, w2, k4, inputs, biasAt(b, j + 2, hasBias)), 8);
+    store<f32>(za + zj, finishDot(a3, xa, w3, k4, inputs, biasAt(b, j + 3, hasBias)), 12);
+    store<f32>(zb + zj, finishDot(b0, xb, w0, k4, inputs, biasAt(b, j, hasBias)));
+    store<f32>(zb + zj, finishDot(b1, xb, w1, k4, inputs, biasAt(b, j + 1, hasBias)), 4);
+    store<f32>(zb + zj, finishDot(b2, xb, w2, k4, inputs, biasAt(b, j + 2, hasBias)), 8);
+    store<f32>(zb + zj, finishDot(b3, xb, w3, k4, inputs, biasAt(b, j + 3, hasBias)), 12);
+  }
+  for (; j < units; j++) {
+    const wj = w + <usize>j * rowBytes;
+    let a = f32x4.splat(0), c = f32x4.splat(0);
+    for (let k = 0; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      const wv = v128.load(wj + o);
+      a = madd(v128.load(xa + o), wv, a);
+      c = madd(v128.load(xb + o), wv, c);
     }
+    const zj = <usize>j << 2;
+    store<f32>(za + zj, finishDot(a, xa, wj, k4, inputs, biasAt(b, j, hasBias)));
+    store<f32>(zb + zj, finishDot(c, xb, wj, k4, inputs, biasAt(b, j, hasBias)));
+  }
+}
+
+@inline function forwardOneRow(xr: usize, w: usize, b: usize, zr: usize, inputs: i32, units: i32, hasBias: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const k4 = inputs & ~3;
+  let j = 0;
+  for (; j + 8 <= units; j += 8) {
+    const w0 = w + <usize>j * rowBytes;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+    for (let k = 0; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      const xv = v128.load(xr + o);
+      const wr = w0 + o;
+      a0 = madd(xv, v128.load(wr), a0);
+      a1 = madd(xv, v128.load(wr + rowBytes), a1);
+      a2 = madd(xv, v128.load(wr + 2 * rowBytes), a2);
+      a3 = madd(xv, v128.load(wr + 3 * rowBytes), a3);
+      a4 = madd(xv, v128.load(wr + 4 * rowBytes), a4);
+      a5 = madd(xv, v128.load(wr + 5 * rowBytes), a5);
+      a6 = madd(xv, v128.load(wr + 6 * rowBytes), a6);
+      a7 = madd(xv, v128.load(wr + 7 * rowBytes), a7);
+    }
+    const zj = zr + (<usize>j << 2);
+    store<f32>(zj, finishDot(a0, xr, w0, k4, inputs, biasAt(b, j, hasBias)));
+    store<f32>(zj, finishDot(a1, xr, w0 + rowBytes, k4, inputs, biasAt(b, j + 1, hasBias)), 4);
+    store<f32>(zj, finishDot(a2, xr, w0 + 2 * rowBytes, k4, inputs, biasAt(b, j + 2, hasBias)), 8);
+    store<f32>(zj, finishDot(a3, xr, w0 + 3 * rowBytes, k4, inputs, biasAt(b, j + 3, hasBias)), 12);
+    store<f32>(zj, finishDot(a4, xr, w0 + 4 * rowBytes, k4, inputs, biasAt(b, j + 4, hasBias)), 16);
+    store<f32>(zj, finishDot(a5, xr, w0 + 5 * rowBytes, k4, inputs, biasAt(b, j + 5, hasBias)), 20);
+    store<f32>(zj, finishDot(a6, xr, w0 + 6 * rowBytes, k4, inputs, biasAt(b, j + 6, hasBias)), 24);
+    store<f32>(zj, finishDot(a7, xr, w0 + 7 * rowBytes, k4, inputs, biasAt(b, j + 7, hasBias)), 28);
+  }
+  for (; j < units; j++) {
+    const wj = w + <usize>j * rowBytes;
+    let a = f32x4.splat(0);
+    for (let k = 0; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      a = madd(v128.load(xr + o), v128.load(wj + o), a);
+    }
+    store<f32>(zr + (<usize>j << 2), finishDot(a, xr, wj, k4, inputs, biasAt(b, j, hasBias)));
   }
 }
 
