@@ -9,6 +9,14 @@ const SHAPES: Shape[] = [
   ...SIZES.flatMap((batch) => SIZES.flatMap((inputs) => SIZES.map((units) => ({ batch, inputs, units })))),
   ...randomShapes(99, 6, 200).map(([batch, inputs, units]) => ({ batch, inputs, units })),
 ];
+/** Awkward sizes around the register tiles (4 and 8 wide) and SIMD width: each dimension in turn, the others fixed. */
+const AWKWARD = [1, 3, 5, 17, 63, 65, 127, 129];
+const AWKWARD_SHAPES: Shape[] = AWKWARD.flatMap((v) => [
+  { batch: v, inputs: 33, units: 9 },
+  { batch: 6, inputs: v, units: 9 },
+  { batch: 6, inputs: 33, units: v },
+  { batch: v, inputs: v, units: v },
+]);
 const label = (s: Shape) => `${s.batch}×${s.inputs}→${s.units}`;
 
 function data(s: Shape, seed: number) {
@@ -103,7 +111,7 @@ describe.each(BACKENDS)('matmul kernels (%s)', (name) => {
 });
 
 describe.each(WASM_BUILDS)('matmul kernels: %s against JS', (build) => {
-  it.each(SHAPES.map((s) => [label(s), s] as const))('%s within relative 1e-5', (_, s) => {
+  it.each([...SHAPES, ...AWKWARD_SHAPES].map((s) => [label(s), s] as const))('%s within relative 1e-5', (_, s) => {
     const d = data(s, 31 + s.batch + s.inputs + s.units);
     expectParity(forwardOn(build, s, d, 1), forwardOn('js', s, d, 1), 'forward');
     const gw = gradientsOn(build, s, d, 1 / s.batch);
