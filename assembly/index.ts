@@ -1,6 +1,6 @@
 // The kernels, one family per file. Names and argument order match src/kernels.ts; here
 // every pointer is a byte address in linear memory.
-export { forward, weightGradients, propagateDelta } from './matmul';
+export { forward, forwardUnits, weightGradients, weightGradientsUnits, propagateDelta } from './matmul';
 export {
   sigmoidForward, sigmoidBackward, tanhForward, tanhBackward, reluForward, reluBackward,
   leakyReluForward, leakyReluBackward, identityForward, identityBackward, softmaxForward, softmaxBackward,

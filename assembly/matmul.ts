@@ -31,20 +31,25 @@
  * (online training) 1 × 8 units.
  */
 export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32): void {
+  forwardUnits(x, w, b, z, batch, inputs, units, hasBias, 0, units);
+}
+
+/** forward for units [from, to) of every sample: how threads share the work, each reading part of w. */
+export function forwardUnits(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
   const rowBytes = <usize>inputs << 2;
   const zRowBytes = <usize>units << 2;
   let n = 0;
-  for (; n + 2 <= batch; n += 2) forwardTwoRows(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias);
-  if (n < batch) forwardOneRow(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias);
+  for (; n + 2 <= batch; n += 2) forwardTwoRows(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias, from, to);
+  if (n < batch) forwardOneRow(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, hasBias, from, to);
 }
 
-@inline function forwardTwoRows(xa: usize, w: usize, b: usize, za: usize, inputs: i32, units: i32, hasBias: i32): void {
+@inline function forwardTwoRows(xa: usize, w: usize, b: usize, za: usize, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
   const rowBytes = <usize>inputs << 2;
   const xb = xa + rowBytes;
   const zb = za + (<usize>units << 2);
   const k4 = inputs & ~3;
-  let j = 0;
-  for (; j + 4 <= units; j += 4) {
+  let j = from;
+  for (; j + 4 <= to; j += 4) {
     const w0 = w + <usize>j * rowBytes;
     const w1 = w0 + rowBytes;
     const w2 = w1 + rowBytes;
@@ -74,7 +79,7 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
     store<f32>(zb + zj, finishDot(b2, xb, w2, k4, inputs, biasAt(b, j + 2, hasBias)), 8);
     store<f32>(zb + zj, finishDot(b3, xb, w3, k4, inputs, biasAt(b, j + 3, hasBias)), 12);
   }
-  for (; j < units; j++) {
+  for (; j < to; j++) {
     const wj = w + <usize>j * rowBytes;
     let a = f32x4.splat(0), c = f32x4.splat(0);
     for (let k = 0; k < k4; k += 4) {
@@ -89,11 +94,11 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
   }
 }
 
-@inline function forwardOneRow(xr: usize, w: usize, b: usize, zr: usize, inputs: i32, units: i32, hasBias: i32): void {
+@inline function forwardOneRow(xr: usize, w: usize, b: usize, zr: usize, inputs: i32, hasBias: i32, from: i32, to: i32): void {
   const rowBytes = <usize>inputs << 2;
   const k4 = inputs & ~3;
-  let j = 0;
-  for (; j + 8 <= units; j += 8) {
+  let j = from;
+  for (; j + 8 <= to; j += 8) {
     const w0 = w + <usize>j * rowBytes;
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
@@ -120,7 +125,7 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
     store<f32>(zj, finishDot(a6, xr, w0 + 6 * rowBytes, k4, inputs, biasAt(b, j + 6, hasBias)), 24);
     store<f32>(zj, finishDot(a7, xr, w0 + 7 * rowBytes, k4, inputs, biasAt(b, j + 7, hasBias)), 28);
   }
-  for (; j < units; j++) {
+  for (; j < to; j++) {
     const wj = w + <usize>j * rowBytes;
     let a = f32x4.splat(0);
     for (let k = 0; k < k4; k += 4) {
@@ -138,14 +143,20 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
  * re-read; each step loads two x vectors and one vector of 4 deltas for 8 multiply-adds.
  */
 export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32): void {
+  weightGradientsUnits(delta, x, dw, db, batch, inputs, units, scale, hasBias, 0, units);
+}
+
+/** weightGradients for units [from, to) only: how threads share the work, by rows of dw. */
+export function weightGradientsUnits(
+  delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32, from: i32, to: i32,
+): void {
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
-  const u4 = units & ~3;
   const k8 = inputs & ~7;
   const k4 = inputs & ~3;
   const sv = f32x4.splat(scale);
-  let j = 0;
-  for (; j < u4; j += 4) {
+  let j = from;
+  for (; j + 4 <= to; j += 4) {
     const dj = delta + (<usize>j << 2);
     const dw0 = dw + <usize>j * rowBytes;
     let k = 0;
@@ -198,8 +209,8 @@ export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, ba
       }
     }
   }
-  // units % 4: one unit at a time, vectorised along inputs
-  for (; j < units; j++) {
+  // the last units % 4: one unit at a time, vectorised along inputs
+  for (; j < to; j++) {
     const dj = delta + (<usize>j << 2);
     const dwRow = dw + <usize>j * rowBytes;
     let k = 0;
@@ -217,7 +228,7 @@ export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, ba
     }
   }
   if (hasBias) {
-    for (let jj = 0; jj < units; jj++) {
+    for (let jj = from; jj < to; jj++) {
       const dj = delta + (<usize>jj << 2);
       let sum: f32 = 0;
       for (let n = 0; n < batch; n++) sum += load<f32>(dj + <usize>n * deltaRow) * scale;

@@ -53,6 +53,10 @@ export interface Trainer {
 /** Longest stretch fit computes without letting the event loop run (about one animation frame). */
 const YIELD_MS = 15;
 
+/** setImmediate where there is one (Node): setTimeout(0) waits at least a millisecond there. */
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 const FIT_KEYS = [...STEP_KEYS, 'epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'onEpochEnd', 'signal'];
 
 export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, options: FitOptions): Promise<History> {
@@ -114,7 +118,7 @@ export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, 
     }
     // Let timers, I/O and rendering run between epochs, but not so often that yielding costs more than training.
     if (performance.now() - lastYield >= YIELD_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await yieldToEventLoop();
       lastYield = performance.now();
       t.live('fit');
     }

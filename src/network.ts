@@ -6,7 +6,9 @@ import { losses, type LossEntry } from './registry/losses.js';
 import { initializers } from './registry/initializers.js';
 import { Random, freshSeed } from './random.js';
 import { forwardPass } from './passes.js';
-import { parseSpec, parseSeed, parseBackend, plainObject, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
+import { parseSpec, parseSeed, parseBackend, parseThreads, plainObject, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
+import { ThreadedWasmBackend } from './backends/wasm/threaded.js';
+import { availableThreads } from './backends/wasm/threads.js';
 import { rowCount, copyRows, describe, type Samples } from './samples.js';
 import { parseStepOptions, StepRunner, type StepOptions } from './step.js';
 import { fitNetwork, type FitOptions, type History } from './fit.js';
@@ -68,14 +70,35 @@ export class Network {
 
   /** Build a network; `backend: 'auto'` (the default) picks Wasm where Wasm SIMD validates. */
   static async create(options: NetworkOptions): Promise<Network> {
-    return Network.build(options, 'Network.create');
-  }
-
-  private static build(options: unknown, label: string): Network {
+    const label = 'Network.create';
     const spec = parseSpec(options, label);
     const o = options as NetworkOptions;
     const seed = parseSeed(o.seed, label) ?? freshSeed();
-    const net = Network.open(spec, seed, parseBackend(o.backend, label), label);
+    const choice = parseBackend(o.backend, label);
+    const requested = parseThreads(o.threads, label);
+    const threads = requested === 'auto' ? await availableThreads() : requested;
+    let net: Network;
+    if (threads > 1 && resolveBackendName(choice) === 'wasm') {
+      let backend: Backend;
+      try {
+        backend = await ThreadedWasmBackend.create(threads);
+      } catch (e) {
+        if (requested === 'auto') return Network.createSingle(spec, seed, choice, label);
+        throw new Error(`${label}: threads: could not start ${threads} threads: ${(e as Error).message}`);
+      }
+      net = new Network(spec, seed, backend);
+    } else {
+      if (threads > 1 && requested !== 'auto') {
+        throw new TypeError(`${label}: threads: multi-threaded training needs the wasm backend, but the backend is 'js'`);
+      }
+      net = Network.open(spec, seed, choice, label);
+    }
+    net.initialise();
+    return net;
+  }
+
+  private static createSingle(spec: NetworkSpec, seed: number, choice: BackendChoice, label: string): Network {
+    const net = Network.open(spec, seed, choice, label);
     net.initialise();
     return net;
   }
@@ -107,9 +130,14 @@ export class Network {
     return this.impl.name;
   }
 
-  /** Which build of the kernels runs (e.g. 'wasm-simd', 'js'). */
+  /** Which build of the kernels runs (e.g. 'wasm-relaxed-simd', 'wasm-simd × 2 threads', 'js'). */
   get kernel(): string {
     return this.impl.kernel;
+  }
+
+  /** Threads this network trains on (1 unless created with `threads`). */
+  get threads(): number {
+    return this.impl instanceof ThreadedWasmBackend ? this.impl.threads : 1;
   }
 
   get inputs(): number {
@@ -363,17 +391,31 @@ export class Network {
     if (yRows !== rows) throw new RangeError(`${label}: expected as many target rows as input rows, got ${rows} inputs and ${yRows} targets`);
     this.ensureRows(rows);
     // Only the batch buffers are written here, so a bad value found midway changes nothing that matters.
-    copyRows(inputs, this.inputs, this.impl.f32, this.layout.input, `${label}: inputs`);
-    copyRows(targets, this.outputs, this.impl.f32, this.layout.target, `${label}: targets`);
+    this.copyChecked(inputs, this.inputs, this.layout.input, rows, `${label}: inputs`);
+    this.copyChecked(targets, this.outputs, this.layout.target, rows, `${label}: targets`);
     return rows;
+  }
+
+  /**
+   * Copy samples into the arena, rejecting non-finite values. A flat Float32Array is copied
+   * whole and checked by the SIMD kernel; only when that finds something does the slow scan
+   * run, to say where.
+   */
+  private copyChecked(value: Samples, width: number, at: number, rows: number, label: string): void {
+    const f32 = this.impl.f32;
+    if (value instanceof Float32Array) {
+      f32.set(value, at);
+      if (this.impl.kernels.countNonFinite(at, rows * width) === 0) return;
+    }
+    copyRows(value, width, f32, at, label);
   }
 }
 
 function gatherRows(f32: Float32Array, at: number, data: Float32Array, width: number, order: Uint32Array, start: number, n: number): void {
   for (let r = 0; r < n; r++) {
     const src = order[start + r] * width;
-    const dst = at + r * width;
-    for (let k = 0; k < width; k++) f32[dst + k] = data[src + k];
+    // set() of a subarray is a memcpy; an element loop costs more than the training step's products at batch 1
+    f32.set(data.subarray(src, src + width), at + r * width);
   }
 }
 

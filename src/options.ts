@@ -21,6 +21,11 @@ export interface NetworkOptions {
   /** Drives initialisation and shuffling; the same seed gives the same network on every backend. */
   seed?: number;
   backend?: BackendChoice;
+  /**
+   * Train on several threads sharing one Wasm memory (Node worker_threads, or Workers on a
+   * cross-origin-isolated page): a count, or 'auto' for every core. Default 1.
+   */
+  threads?: number | 'auto';
 }
 
 /** A validated, complete description of an architecture: what toJSON stores. */
@@ -35,7 +40,7 @@ export interface NetworkSpec {
 /** Widest layer we accept: beyond this a single weight matrix alone is over 1 GiB. */
 export const MAX_UNITS = 1 << 24;
 
-const CREATE_KEYS = ['layers', 'loss', 'bias', 'init', 'seed', 'backend'] as const;
+const CREATE_KEYS = ['layers', 'loss', 'bias', 'init', 'seed', 'backend', 'threads'] as const;
 const LAYER_KEYS = ['units', 'activation'] as const;
 const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm'];
 
@@ -119,4 +124,16 @@ export function parseSeed(value: unknown, label: string): number | undefined {
 
 export function parseBackend(value: unknown, label: string): BackendChoice {
   return value === undefined ? 'auto' : oneOf(value, BACKENDS, `${label}: backend`);
+}
+
+/** Most threads a network may ask for (the worker pool's control block has room for this many). */
+export const MAX_THREADS = 17;
+
+export function parseThreads(value: unknown, label: string): number | 'auto' {
+  if (value === undefined) return 1;
+  if (value === 'auto') return 'auto';
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+    throw new RangeError(`${label}: threads: expected a whole number from 1 to ${MAX_THREADS} or 'auto', got ${describe(value)}`);
+  }
+  return value;
 }

@@ -7,7 +7,7 @@ import { KERNEL_BUILDS, buildSupported, type KernelBuild } from '../../src/backe
 import { Random } from '../../src/random.js';
 
 /** Every Wasm kernel build this runtime validates (test/setup.ts enables relaxed SIMD). */
-export const WASM_BUILDS: KernelBuild[] = KERNEL_BUILDS.filter(buildSupported);
+export const WASM_BUILDS: KernelBuild[] = KERNEL_BUILDS.filter((b) => buildSupported(b));
 /** The JS reference and every Wasm build. */
 export const BACKENDS: Name[] = ['js', ...WASM_BUILDS];
 export type Name = 'js' | KernelBuild;

@@ -8,7 +8,10 @@ const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
 
 /** The exports as the kernel module declares them: pointers in bytes. */
-type Exports = { [K in keyof Kernels]: Kernels[K] } & { memory: WebAssembly.Memory };
+export type Exports = { [K in keyof Kernels]: Kernels[K] } & {
+  memory: WebAssembly.Memory;
+  weightGradientsUnits(delta: number, x: number, dw: number, db: number, batch: number, inputs: number, units: number, scale: number, hasBias: number, from: number, to: number): void;
+};
 
 /**
  * The WebAssembly backend: each network gets its own instance of the kernel module and so
@@ -70,7 +73,7 @@ export class WasmBackend implements Backend {
 }
 
 /** Kernels take float offsets; the exports take byte pointers. */
-function adaptKernels(e: Exports): Kernels {
+export function adaptKernels(e: Exports): Kernels {
   return {
     forward: (x, w, b, z, batch, inputs, units, hasBias) => e.forward(x * 4, w * 4, b * 4, z * 4, batch, inputs, units, hasBias),
     weightGradients: (delta, x, dw, db, batch, inputs, units, scale, hasBias) =>

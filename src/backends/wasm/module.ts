@@ -1,20 +1,23 @@
-import { kernelBuilds } from './kernels.generated.js';
+import { kernelBuilds, sharedKernelBuilds } from './kernels.generated.js';
 
 export type KernelBuild = (typeof kernelBuilds)[number]['name'];
 
-const bytes = new Map<KernelBuild, Uint8Array<ArrayBuffer>>();
-const modules = new Map<KernelBuild, WebAssembly.Module>();
-const valid = new Map<KernelBuild, boolean>();
+/** Builds are keyed by name, and by whether they import a shared memory (for threads). */
+type Key = `${KernelBuild}${'' | '+shared'}`;
+const bytes = new Map<Key, Uint8Array<ArrayBuffer>>();
+const modules = new Map<Key, WebAssembly.Module>();
+const valid = new Map<Key, boolean>();
+const key = (name: KernelBuild, shared: boolean): Key => (shared ? `${name}+shared` : name);
 
 /** Every build this package ships, best first. */
 export const KERNEL_BUILDS: readonly KernelBuild[] = kernelBuilds.map((b) => b.name);
 
-function buildBytes(name: KernelBuild): Uint8Array<ArrayBuffer> {
-  let b = bytes.get(name);
+function buildBytes(name: KernelBuild, shared: boolean): Uint8Array<ArrayBuffer> {
+  let b = bytes.get(key(name, shared));
   if (!b) {
-    const entry = kernelBuilds.find((k) => k.name === name);
+    const entry = (shared ? sharedKernelBuilds : kernelBuilds).find((k) => k.name === name);
     if (!entry) throw new Error(`unknown kernel build '${name}'`);
-    bytes.set(name, (b = base64Bytes(entry.base64)));
+    bytes.set(key(name, shared), (b = base64Bytes(entry.base64)));
   }
   return b;
 }
@@ -23,18 +26,18 @@ function buildBytes(name: KernelBuild): Uint8Array<ArrayBuffer> {
  * Whether this runtime can run a build: it validates the very module we would run. Relaxed
  * SIMD validates only where the engine ships it (behind a flag in Node 20); we never set flags.
  */
-export function buildSupported(name: KernelBuild): boolean {
-  let ok = valid.get(name);
+export function buildSupported(name: KernelBuild, shared = false): boolean {
+  let ok = valid.get(key(name, shared));
   if (ok === undefined) {
-    ok = typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(buildBytes(name));
-    valid.set(name, ok);
+    ok = typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(buildBytes(name, shared));
+    valid.set(key(name, shared), ok);
   }
   return ok;
 }
 
-/** The best build this runtime validates, or null when it has no Wasm SIMD at all. */
-export function bestBuild(): KernelBuild | null {
-  return KERNEL_BUILDS.find(buildSupported) ?? null;
+/** The best build this runtime validates (with a shared memory, for threads), or null. */
+export function bestBuild(shared = false): KernelBuild | null {
+  return KERNEL_BUILDS.find((name) => buildSupported(name, shared)) ?? null;
 }
 
 export function wasmSimdSupported(): boolean {
@@ -42,10 +45,10 @@ export function wasmSimdSupported(): boolean {
 }
 
 /** A build's compiled module, shared by every network (each gets its own instance and memory). */
-export function kernelsModule(name: KernelBuild): WebAssembly.Module {
-  let m = modules.get(name);
+export function kernelsModule(name: KernelBuild, shared = false): WebAssembly.Module {
+  let m = modules.get(key(name, shared));
   // Compiled synchronously: the module is small enough that browsers allow it on the main thread.
-  if (!m) modules.set(name, (m = new WebAssembly.Module(buildBytes(name))));
+  if (!m) modules.set(key(name, shared), (m = new WebAssembly.Module(buildBytes(name, shared))));
   return m;
 }
 

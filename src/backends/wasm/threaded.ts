@@ -1,0 +1,202 @@
+import { instantiateSync } from '@assemblyscript/loader';
+import type { Backend } from '../../backend.js';
+import type { Kernels } from '../../kernels.js';
+import { adaptKernels, type Exports } from './index.js';
+import { bestBuild, kernelsModule, type KernelBuild } from './module.js';
+import { ARG_STRIDE, ThreadPool } from './threads.js';
+
+const PAGE_BYTES = 65536;
+/** Shared memories are reserved up front up to their maximum: 1 GiB keeps that modest. */
+const MAX_PAGES = 16384;
+/** Below this many multiply-adds a product runs on the calling thread: the handshake would cost more. */
+const MIN_SPLIT_WORK = 1 << 17;
+/** Below this many floats a flat-vector kernel (update, finite check) runs on the calling thread. */
+const MIN_SPLIT_COUNT = 1 << 14;
+
+/**
+ * What each worker runs, by op code, and how a call is cut into slices. Every slice function
+ * rewrites a full call's byte-pointer arguments (src) into one thread's share [from, to).
+ */
+const OPS: ReadonlyArray<{ name: string; slice: (s: Float64Array, d: Float64Array, at: number, from: number, to: number) => void }> = [
+  // forward by units for every sample: each thread reads only its rows of w;
+  // [x, w, b, z, batch, inputs, units, hasBias, from, to]
+  { name: 'forwardUnits', slice: (s, d, at, from, to) => {
+    copy(s, d, at, 8);
+    d[at + 8] = from;
+    d[at + 9] = to;
+  } },
+  // dW by units: [delta, x, dw, db, batch, inputs, units, scale, hasBias, from, to]
+  { name: 'weightGradientsUnits', slice: (s, d, at, from, to) => {
+    copy(s, d, at, 9);
+    d[at + 9] = from;
+    d[at + 10] = to;
+  } },
+  // dX by sample rows: [delta, w, dx, batch, inputs, units]
+  { name: 'propagateDelta', slice: (s, d, at, from, to) => {
+    copy(s, d, at, 6);
+    d[at] = s[0] + from * s[5] * 4;
+    d[at + 2] = s[2] + from * s[4] * 4;
+    d[at + 3] = to - from;
+  } },
+  // element ranges of the flat vectors: [params, grads, count, lr] / [params, grads, velocity, count, lr, mu] / [p, count]
+  { name: 'sgdUpdate', slice: (s, d, at, from, to) => {
+    copy(s, d, at, 4);
+    d[at] = s[0] + from * 4;
+    d[at + 1] = s[1] + from * 4;
+    d[at + 2] = to - from;
+  } },
+  { name: 'momentumUpdate', slice: (s, d, at, from, to) => {
+    copy(s, d, at, 6);
+    d[at] = s[0] + from * 4;
+    d[at + 1] = s[1] + from * 4;
+    d[at + 2] = s[2] + from * 4;
+    d[at + 3] = to - from;
+  } },
+  { name: 'countNonFinite', slice: (s, d, at, from, to) => {
+    d[at] = s[0] + from * 4;
+    d[at + 1] = to - from;
+  } },
+];
+const enum Op { Forward, WeightGradients, PropagateDelta, Sgd, Momentum, CountNonFinite, Elementwise }
+
+function copy(s: Float64Array, d: Float64Array, at: number, n: number): void {
+  for (let i = 0; i < n; i++) d[at + i] = s[i];
+}
+
+/**
+ * The Wasm backend on several threads: one shared linear memory, instantiated on this thread
+ * and in every worker. The big products and the flat-vector updates are cut into slices
+ * (products by rows, or by units for a single sample), everything else runs here.
+ */
+export class ThreadedWasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  readonly kernel: string;
+  readonly base = PAGE_BYTES / 4;
+  readonly kernels: Kernels;
+  private view: Float32Array;
+  /** One full call's arguments, then this thread's own slice. */
+  private readonly call = new Float64Array(ARG_STRIDE);
+  private readonly mine = new Float64Array(ARG_STRIDE);
+  private readonly fns: Array<(...a: number[]) => number>;
+
+  private constructor(
+    readonly threads: number,
+    private readonly memory: WebAssembly.Memory,
+    exports: Exports,
+    private readonly pool: ThreadPool,
+    build: KernelBuild,
+  ) {
+    this.kernel = `${build} × ${threads} threads`;
+    this.view = new Float32Array(memory.buffer);
+    this.fns = OPS.map((op) => (exports as unknown as Record<string, (...a: number[]) => number>)[op.name]);
+    const base = adaptKernels(exports);
+    this.kernels = {
+      ...base,
+      forward: (x, w, b, z, batch, inputs, units, hasBias) => {
+        if (batch * inputs * units < MIN_SPLIT_WORK || units < 8 * threads) return base.forward(x, w, b, z, batch, inputs, units, hasBias);
+        this.args(x * 4, w * 4, b * 4, z * 4, batch, inputs, units, hasBias);
+        this.split(Op.Forward, units, 8); // the one-sample tile is 8 units wide
+      },
+      weightGradients: (delta, x, dw, db, batch, inputs, units, scale, hasBias) => {
+        if (batch * inputs * units < MIN_SPLIT_WORK || units < 4 * threads) {
+          return base.weightGradients(delta, x, dw, db, batch, inputs, units, scale, hasBias);
+        }
+        this.args(delta * 4, x * 4, dw * 4, db * 4, batch, inputs, units, scale, hasBias);
+        this.split(Op.WeightGradients, units, 4);
+      },
+      propagateDelta: (delta, w, dx, batch, inputs, units) => {
+        if (batch * inputs * units < MIN_SPLIT_WORK || batch < 4 * threads) return base.propagateDelta(delta, w, dx, batch, inputs, units);
+        this.args(delta * 4, w * 4, dx * 4, batch, inputs, units);
+        this.split(Op.PropagateDelta, batch, 4);
+      },
+      sgdUpdate: (params, grads, count, learningRate) => {
+        if (count < MIN_SPLIT_COUNT) return base.sgdUpdate(params, grads, count, learningRate);
+        this.args(params * 4, grads * 4, count, learningRate);
+        this.split(Op.Sgd, count, 4);
+      },
+      momentumUpdate: (params, grads, velocity, count, learningRate, momentum) => {
+        if (count < MIN_SPLIT_COUNT) return base.momentumUpdate(params, grads, velocity, count, learningRate, momentum);
+        this.args(params * 4, grads * 4, velocity * 4, count, learningRate, momentum);
+        this.split(Op.Momentum, count, 4);
+      },
+      countNonFinite: (p, count) => {
+        if (count < MIN_SPLIT_COUNT) return base.countNonFinite(p, count);
+        this.args(p * 4, count);
+        return this.split(Op.CountNonFinite, count, 4);
+      },
+    };
+  }
+
+  /** A backend on `threads` threads (this one and threads − 1 workers). */
+  static async create(threads: number, floats = 0): Promise<ThreadedWasmBackend> {
+    const build = bestBuild(true);
+    if (build === null) throw new Error('this runtime cannot share WebAssembly memory between threads');
+    const module = kernelsModule(build, true);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const { exports } = instantiateSync<Exports>(module, {
+      env: {
+        memory,
+        abort: (_m: number, _f: number, line: number, column: number) => {
+          throw new Error(`wasm kernel aborted at ${line}:${column}`);
+        },
+      },
+    });
+    const pool = await ThreadPool.start(threads - 1, module, memory, OPS.map((o) => o.name));
+    const backend = new ThreadedWasmBackend(threads, memory, exports, pool, build);
+    backend.reserve(backend.base + floats);
+    return backend;
+  }
+
+  get f32(): Float32Array {
+    // A grown shared memory hands out a new, longer SharedArrayBuffer.
+    if (this.view.length * 4 !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  reserve(floats: number): void {
+    const have = this.memory.buffer.byteLength;
+    const need = floats * 4;
+    if (need <= have) return;
+    const havePages = have / PAGE_BYTES;
+    const needPages = Math.ceil(need / PAGE_BYTES);
+    const pages = Math.min(MAX_PAGES, Math.max(needPages, Math.ceil(havePages * 1.25)));
+    try {
+      if (needPages > MAX_PAGES) throw new RangeError(`beyond the ${MAX_PAGES / 16384} GiB a threaded network may use`);
+      this.memory.grow(pages - havePages);
+    } catch (e) {
+      throw new RangeError(`network needs ${(need / 2 ** 20).toFixed(1)} MB of shared Wasm memory, more than allowed (${(e as Error).message})`);
+    }
+  }
+
+  dispose(): void {
+    this.pool.close();
+    this.view = new Float32Array(0);
+  }
+
+  /** Record one full call's arguments (fixed parameters: no array allocated per call). */
+  private args(a0: number, a1: number, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0): void {
+    const c = this.call;
+    c[0] = a0; c[1] = a1; c[2] = a2; c[3] = a3; c[4] = a4; c[5] = a5; c[6] = a6; c[7] = a7; c[8] = a8;
+  }
+
+  /**
+   * Cut [0, n) into one slice per thread (boundaries multiples of `align`), post the workers'
+   * slices, run the first here, and wait for the rest. Returns the sum of the results.
+   */
+  private split(op: Op, n: number, align: number): number {
+    const parts = this.threads;
+    const chunk = Math.ceil(n / parts / align) * align;
+    const { slice } = OPS[op];
+    const rows = this.pool.args;
+    for (let t = 1; t < parts; t++) {
+      const from = Math.min(n, t * chunk);
+      // A worker whose slice is empty still answers: it runs a zero-length slice.
+      slice(this.call, rows, (t - 1) * ARG_STRIDE, from, Math.min(n, from + chunk));
+    }
+    this.pool.post(op);
+    slice(this.call, this.mine, 0, 0, Math.min(n, chunk));
+    const m = this.mine;
+    const own = this.fns[op](m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11]) | 0;
+    return own + this.pool.join();
+  }
+}

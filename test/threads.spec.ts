@@ -1,0 +1,106 @@
+// Training on two threads sharing one Wasm memory. Slices split products by rows or units
+// and the flat-vector updates by ranges, never a single output's sum, so results are
+// bit-identical to one thread, not merely close.
+import { afterAll, describe, expect, it } from 'vitest';
+import { Network, Random } from '../src/index.js';
+import { ThreadedWasmBackend } from '../src/backends/wasm/threaded.js';
+import { createBackend } from '../src/backends/index.js';
+
+const rng = new Random(77);
+const floats = (n: number) => Float32Array.from({ length: n }, () => rng.uniform() - 0.5);
+
+describe('threaded Wasm backend', () => {
+  const backends: ThreadedWasmBackend[] = [];
+  afterAll(() => backends.forEach((b) => b.dispose()));
+
+  // Large enough that every kernel splits (see MIN_SPLIT_WORK), with awkward edges.
+  const SHAPES = [
+    [1, 784, 129], [2, 300, 127], [63, 129, 65], [65, 127, 63], [129, 65, 17], [32, 784, 128],
+  ];
+  it.each(SHAPES)('products, update and finite check match one thread exactly: batch %i, %i → %i', async (batch, inputs, units) => {
+    const threaded = await ThreadedWasmBackend.create(2);
+    backends.push(threaded);
+    const single = createBackend('wasm');
+    const x = floats(batch * inputs), w = floats(units * inputs), b = floats(units), delta = floats(batch * units);
+    const run = (be: typeof single) => {
+      const base = be.base;
+      const at = { x: base, w: base + x.length, b: base + x.length + w.length };
+      const z = at.b + units, d = z + batch * units, dw = d + batch * units, db = dw + units * inputs, dx = db + units, v = dx + batch * inputs;
+      be.reserve(v + units * inputs + 8);
+      const f = be.f32;
+      f.set(x, at.x); f.set(w, at.w); f.set(b, at.b); f.set(delta, d);
+      const k = be.kernels;
+      k.forward(at.x, at.w, at.b, z, batch, inputs, units, 1);
+      k.weightGradients(d, at.x, dw, db, batch, inputs, units, 1 / batch, 1);
+      k.propagateDelta(d, at.w, dx, batch, inputs, units);
+      k.momentumUpdate(at.w, dw, v, units * inputs, 0.1, 0.9);
+      const bad = k.countNonFinite(dw, units * inputs);
+      const g = be.f32;
+      return { z: g.slice(z, z + batch * units), dw: g.slice(dw, dw + units * inputs), db: g.slice(db, db + units), dx: g.slice(dx, dx + batch * inputs), w: g.slice(at.w, at.w + w.length), bad };
+    };
+    const one = run(single);
+    const two = run(threaded);
+    expect(two.z).toEqual(one.z);
+    expect(two.dw).toEqual(one.dw);
+    expect(two.db).toEqual(one.db);
+    expect(two.dx).toEqual(one.dx);
+    expect(two.w).toEqual(one.w);
+    expect(two.bad).toBe(0);
+  });
+
+  it('counts non-finite values in both halves', async () => {
+    const be = await ThreadedWasmBackend.create(2);
+    backends.push(be);
+    const n = 100_003;
+    be.reserve(be.base + n);
+    be.f32.fill(1, be.base, be.base + n);
+    be.f32[be.base + 3] = NaN;
+    be.f32[be.base + n - 2] = Infinity;
+    expect(be.kernels.countNonFinite(be.base, n)).toBe(2);
+  });
+});
+
+describe('Network with threads', () => {
+  it('trains to bit-identical weights on 2 threads and on 1, and reports its threads', async () => {
+    const X = floats(200 * 64).map((v) => v + 0.5);
+    const Y = new Float32Array(200 * 10);
+    for (let i = 0; i < 200; i++) Y[i * 10 + (i % 10)] = 1;
+    const train = async (threads: number) => {
+      const net = await Network.create({ layers: [64, { units: 96, activation: 'tanh' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 5, backend: 'wasm', threads });
+      await net.fit(X, Y, { epochs: 3, batchSize: 40, learningRate: 0.2, optimizer: 'momentum' });
+      await net.fit(X.subarray(0, 64 * 4), Y.subarray(0, 40), { epochs: 1, batchSize: 1, learningRate: 0.05 });
+      const out = { params: net.getParameters(), threads: net.threads, kernel: net.kernel, predictions: net.predictBatch(X) };
+      net.dispose();
+      return out;
+    };
+    const one = await train(1);
+    const two = await train(2);
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+    expect(two.kernel).toMatch(/^wasm-(relaxed-)?simd × 2 threads$/);
+    expect(two.params).toEqual(one.params);
+    expect(two.predictions).toEqual(one.predictions);
+  });
+
+  it('grows its shared memory for a large batch and keeps the weights', async () => {
+    const net = await Network.create({ layers: [784, 128, 10], seed: 2, backend: 'wasm', threads: 2 });
+    const before = net.getParameters();
+    const out = net.predictBatch(floats(3000 * 784));
+    expect(out.length).toBe(30_000);
+    expect(net.getParameters()).toEqual(before);
+    net.dispose();
+  });
+
+  it('rejects threads it cannot give, by name', async () => {
+    await expect(Network.create({ layers: [2, 1], threads: 0 })).rejects.toThrow(/Network.create: threads: expected a whole number from 1 to 17 or 'auto', got number 0/);
+    await expect(Network.create({ layers: [2, 1], threads: 2, backend: 'js' })).rejects.toThrow(/threads: multi-threaded training needs the wasm backend, but the backend is 'js'/);
+    const auto = await Network.create({ layers: [2, 1], threads: 'auto', backend: 'js' });
+    expect(auto.threads).toBe(1);
+  });
+
+  it('a disposed threaded network throws, and its workers are gone', async () => {
+    const net = await Network.create({ layers: [8, 4, 1], seed: 1, backend: 'wasm', threads: 2 });
+    net.dispose();
+    expect(() => net.predict(new Float32Array(8))).toThrow(/disposed/);
+  });
+});
