@@ -8,3 +8,4 @@ export {
 export { outputDelta, sumSquaredError, sigmoidCrossEntropy, softmaxCrossEntropy } from './losses';
 export { sgdUpdate, momentumUpdate } from './optimizers';
 export { countNonFinite } from './finite';
+export { gatherRows } from './gather';

@@ -1,8 +1,7 @@
-import type { Random } from './random.js';
 import type { Samples } from './samples.js';
 import { describe } from './samples.js';
 import { parseStepOptions, STEP_KEYS, NonFiniteError, type ParsedStep, type StepOptions } from './step.js';
-import type { Evaluation } from './network.js';
+import { CHUNK_ROWS, type Evaluation } from './network.js';
 
 export interface EpochLogs {
   /** Mean training loss over the epoch's batches (weighted by batch size). */
@@ -42,9 +41,13 @@ export interface History {
 export interface Trainer {
   inputs: number;
   outputs: number;
-  rng: Random;
   matrices(x: Samples, y: Samples, label: string): { x: Float32Array; y: Float32Array; rows: number };
-  loadRows(x: Float32Array, y: Float32Array, order: Uint32Array, start: number, n: number): void;
+  /** Copy the training set into the backend's memory once, with room for batches of maxBatch rows. */
+  packTraining(x: Float32Array, y: Float32Array, rows: number, maxBatch: number): void;
+  /** Shuffle the packed set's row order in place with the network's seeded generator. */
+  shuffleOrder(rows: number): void;
+  /** Put rows order[start, start + n) into the batch buffers. */
+  loadBatch(start: number, n: number): void;
   step(rows: number, step: ParsedStep, label: string): number;
   evaluate(x: Float32Array, y: Float32Array): Evaluation;
   live(label: string): void;
@@ -76,13 +79,13 @@ export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, 
   const all = t.matrices(inputs, targets, 'fit');
   const { train, validation } = splitValidation(t, all, options);
   const batchSize = Math.min(batchRequest, train.rows);
-  const order = new Uint32Array(train.rows);
-  for (let i = 0; i < order.length; i++) order[i] = i;
+  // evaluate() on the validation set works in chunks of at most CHUNK_ROWS rows.
+  t.packTraining(train.x, train.y, train.rows, Math.max(batchSize, validation ? Math.min(validation.rows, CHUNK_ROWS) : 0));
 
   let lastYield = performance.now();
   const history: History = { epochs: 0, loss: [], valLoss: [], valAccuracy: [], stopped: 'completed' };
   for (let epoch = 0; epoch < epochs; epoch++) {
-    if (shuffle) t.rng.shuffle(order);
+    if (shuffle) t.shuffleOrder(train.rows);
     let lossSum = 0;
     for (let start = 0, batch = 0; start < train.rows; start += batchSize, batch++) {
       if (signal?.aborted) {
@@ -90,7 +93,7 @@ export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, 
         return history;
       }
       const n = Math.min(batchSize, train.rows - start);
-      t.loadRows(train.x, train.y, order, start, n);
+      t.loadBatch(start, n);
       try {
         lossSum += n * t.step(n, step, 'fit');
       } catch (e) {

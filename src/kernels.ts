@@ -62,6 +62,10 @@ export interface Kernels {
   /** v = momentum·v − learningRate·g;  p += v (classical momentum, as in Keras' SGD). */
   momentumUpdate(params: number, grads: number, velocity: number, count: number, learningRate: number, momentum: number): void;
 
+  // ---- data movement (assembly/gather.ts) ----------------------------------
+  /** dst row r = src row order[r] for r < rows (rows of `width` floats); order holds row indices as floats. */
+  gatherRows(src: number, order: number, dst: number, rows: number, width: number): void;
+
   // ---- checks (assembly/finite.ts) ----------------------------------------
   /** How many of the count floats at p are NaN or ±Infinity. */
   countNonFinite(p: number, count: number): number;

@@ -42,7 +42,13 @@ export class Layout {
   capacity = 0;
   /** One past the last float in use. */
   end = 0;
-  private readonly batchStart: number;
+  /** The training set packed by fit (inputs, targets, row order), below the batch buffers. */
+  dataX = 0;
+  dataY = 0;
+  dataOrder = 0;
+  private readonly dataStart: number;
+  /** Batch buffers start here: above the packed training set, if any. */
+  private batchStart: number;
 
   constructor(base: number, readonly shapes: readonly LayerShape[], readonly hasBias: boolean) {
     this.params = align(base);
@@ -58,7 +64,8 @@ export class Layout {
     this.paramCount = p - this.params;
     this.grads = align(p);
     this.state = align(this.grads + this.paramCount);
-    this.batchStart = align(this.state + MAX_STATE_VECTORS * this.paramCount);
+    this.dataStart = align(this.state + MAX_STATE_VECTORS * this.paramCount);
+    this.batchStart = this.dataStart;
     const shift = this.grads - this.params;
     this.layers = placed.map(({ weights, bias }) => ({
       weights,
@@ -82,6 +89,18 @@ export class Layout {
     let end = this.batchStart + align(rows * this.inputWidth) + align(rows * this.outputWidth);
     for (const s of this.shapes) end += 3 * align(rows * s.units);
     return end;
+  }
+
+  /**
+   * Make room for a training set of `rows` samples below the batch buffers, which move up;
+   * the caller reserves floatsFor(capacity) and calls placeBatch(capacity) again. Growing the
+   * batch buffers later (a large evaluate inside a callback) can then never overwrite it.
+   */
+  placeData(rows: number): void {
+    this.dataX = this.dataStart;
+    this.dataY = this.dataX + align(rows * this.inputWidth);
+    this.dataOrder = this.dataY + align(rows * this.outputWidth);
+    this.batchStart = this.dataOrder + align(rows);
   }
 
   /** Lay out the batch buffers for `rows` rows (the caller has reserved floatsFor(rows)). */

@@ -35,7 +35,9 @@ export interface Evaluation {
 }
 
 /** Rows per forward call in predictBatch/evaluate, so huge inputs do not need a huge arena. */
-const CHUNK_ROWS = 4096;
+export const CHUNK_ROWS = 4096;
+/** fit keeps its row order as float32 indices, exact up to 2^24. */
+const MAX_PACKED_ROWS = 2 ** 24;
 
 /**
  * A feed-forward network trained by backpropagation. All numbers live in one arena owned
@@ -255,18 +257,42 @@ export class Network {
     return {
       inputs: this.inputs,
       outputs: this.outputs,
-      rng: this.rng,
       matrices: (x: Samples, y: Samples, label: string) => this.matrices(x, y, label),
-      /** Copy the given rows of the packed data set into the arena's batch buffers. */
-      loadRows: (x: Float32Array, y: Float32Array, order: Uint32Array, start: number, n: number) => {
-        this.ensureRows(n);
-        gatherRows(this.impl.f32, this.layout.input, x, this.inputs, order, start, n);
-        gatherRows(this.impl.f32, this.layout.target, y, this.outputs, order, start, n);
+      packTraining: (x: Float32Array, y: Float32Array, rows: number, maxBatch: number) => this.packTraining(x, y, rows, maxBatch),
+      shuffleOrder: (rows: number) => this.rng.shuffle(this.impl.f32.subarray(this.layout.dataOrder, this.layout.dataOrder + rows)),
+      /** Gather rows order[start, start + n) of the packed training set into the batch buffers. */
+      loadBatch: (start: number, n: number) => {
+        const k = this.impl.kernels;
+        const { dataX, dataY, dataOrder, input, target } = this.layout;
+        k.gatherRows(dataX, dataOrder + start, input, n, this.inputs);
+        k.gatherRows(dataY, dataOrder + start, target, n, this.outputs);
       },
       step: (n: number, step: ReturnType<typeof parseStepOptions>, label: string) => this.steps.run(n, this.lossEntry, step, label),
       evaluate: (x: Float32Array, y: Float32Array) => this.evaluate(x, y),
       live: (label: string) => this.live(label),
     };
+  }
+
+  /**
+   * Copy a training set into the arena once per fit, with the identity row order, and make
+   * the batch buffers hold maxBatch rows, so no epoch copies the data set or grows memory.
+   */
+  private packTraining(x: Float32Array, y: Float32Array, rows: number, maxBatch: number): void {
+    if (rows > MAX_PACKED_ROWS) throw new RangeError(`fit: expected at most ${MAX_PACKED_ROWS} training samples, got ${rows}`);
+    const capacity = Math.max(maxBatch, this.layout.capacity);
+    const layout = this.layout;
+    layout.placeData(rows);
+    try {
+      this.impl.reserve(layout.floatsFor(capacity));
+    } catch (e) {
+      layout.placeData(0); // no room: leave the layout as it was, the batch buffers where they were
+      throw e;
+    }
+    layout.placeBatch(capacity);
+    const f32 = this.impl.f32;
+    f32.set(x, layout.dataX);
+    f32.set(y, layout.dataY);
+    for (let i = 0; i < rows; i++) f32[layout.dataOrder + i] = i;
   }
 
   // ---- weights --------------------------------------------------------------------
@@ -411,13 +437,6 @@ export class Network {
   }
 }
 
-function gatherRows(f32: Float32Array, at: number, data: Float32Array, width: number, order: Uint32Array, start: number, n: number): void {
-  for (let r = 0; r < n; r++) {
-    const src = order[start + r] * width;
-    // set() of a subarray is a memcpy; an element loop costs more than the training step's products at batch 1
-    f32.set(data.subarray(src, src + width), at + r * width);
-  }
-}
 
 /** Targets are class labels when every value is 0 or 1 and, for several outputs, each row is one-hot. */
 function classLabels(y: Float32Array, K: number): boolean {

@@ -54,7 +54,7 @@ export class Random {
   }
 
   /** Shuffle in place (Fisher–Yates). */
-  shuffle(a: Uint32Array | number[]): void {
+  shuffle(a: { length: number; [i: number]: number }): void {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.below(i + 1);
       const t = a[i];

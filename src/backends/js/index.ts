@@ -5,6 +5,7 @@ import * as act from './activations.js';
 import * as loss from './losses.js';
 import * as opt from './optimizers.js';
 import { countNonFinite } from './finite.js';
+import { gatherRows } from './gather.js';
 
 /** Largest arena the JS backend will allocate: a typed array's length limit, kept conservative. */
 const MAX_FLOATS = 2 ** 30;
@@ -73,6 +74,7 @@ function bindKernels(b: JsBackend): Kernels {
     momentumUpdate: (params, grads, velocity, count, learningRate, momentum) =>
       opt.momentumUpdate(b.f32, params, grads, velocity, count, learningRate, momentum),
 
+    gatherRows: (src, order, dst, rows, width) => gatherRows(b.f32, src, order, dst, rows, width),
     countNonFinite: (p, count) => countNonFinite(b.f32, p, count),
   };
 }

@@ -102,6 +102,7 @@ export function adaptKernels(e: Exports): Kernels {
     momentumUpdate: (params, grads, velocity, count, learningRate, momentum) =>
       e.momentumUpdate(params * 4, grads * 4, velocity * 4, count, learningRate, momentum),
 
+    gatherRows: (src, order, dst, rows, width) => e.gatherRows(src * 4, order * 4, dst * 4, rows, width),
     countNonFinite: (p, count) => e.countNonFinite(p * 4, count),
   };
 }
