@@ -1,6 +1,7 @@
 // Wasm vs JS backend, side by side in one run: the forward product and one training step
-// of a 784-128-10 sigmoid network (the MNIST shape of the seed notes) at batch 1 and 32.
-// Ratios measured in the same process are what to compare; absolute figures move with load.
+// of a 784-128-10 sigmoid network (the MNIST shape of the seed notes) at batch 1 and 32;
+// then fit on one thread against two. Ratios measured in the same process are what to
+// compare; absolute figures move with load.
 import { Bench } from 'tinybench';
 import { createBackend } from '../src/backends/index.js';
 import { Network, Random } from '../src/index.js';
@@ -88,7 +89,50 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'backends', [
   '## Wasm vs JS backend (`npm run bench`, bench/backends.bench.ts)',
   '',
   ...machineLines(['assemblyscript', 'tinybench']),
-  `- tinybench time per task: ${TIME_MS} ms, one thread`,
+  `- kernels: ${cases.length ? 'wasm = ' + (await Network.create({ layers: [2, 1], backend: 'wasm' })).kernel : ''}; tinybench time per task: ${TIME_MS} ms, one thread`,
   '',
   ...table,
+]);
+
+// ---- threads: one fit epoch on 1 and on 2 threads ---------------------------------------
+const EPOCH_SAMPLES = 2048;
+const epochX = randomFloats(EPOCH_SAMPLES * INPUTS).map((v) => (v + 1) / 2);
+const epochY = new Float32Array(EPOCH_SAMPLES * OUTPUTS);
+for (let i = 0; i < EPOCH_SAMPLES; i++) epochY[i * OUTPUTS + rng.below(OUTPUTS)] = 1;
+const threadBench = new Bench({ time: 3 * TIME_MS, warmup: true });
+const nets: Network[] = [];
+const kernelOf: Record<number, string> = {};
+for (const batch of [32, 128]) {
+  for (const threads of [1, 2]) {
+    const net = await Network.create({ layers: [INPUTS, HIDDEN, OUTPUTS], loss: 'quadratic', seed: 1, backend: 'wasm', threads });
+    nets.push(net);
+    kernelOf[threads] = net.kernel;
+    threadBench.add(`fit | batch ${batch} | ${threads}`, async () => {
+      await net.fit(epochX, epochY, { epochs: 1, batchSize: batch, learningRate: 0.1 });
+    });
+  }
+}
+await threadBench.run();
+nets.forEach((n) => n.dispose());
+const threadPeriod = (name: string) => {
+  const r = threadBench.getTask(name)?.result;
+  if (!r || !('period' in r)) throw new Error(`benchmark ${name} did not complete`);
+  return r.period;
+};
+const threadRows = [32, 128].map((batch) => {
+  const one = threadPeriod(`fit | batch ${batch} | 1`);
+  const two = threadPeriod(`fit | batch ${batch} | 2`);
+  const perSecond = (ms: number) => ((1000 / ms) * EPOCH_SAMPLES).toFixed(0);
+  return [`fit 784-128-10 sgd, ${EPOCH_SAMPLES} samples/epoch`, String(batch), perSecond(one), perSecond(two), `${(one / two).toFixed(2)}×`];
+});
+const threadTable = markdownTable(['workload', 'batch', '1 thread samples/s', '2 threads samples/s', '2 threads / 1'], threadRows);
+console.log(`\n${kernelOf[1]} vs ${kernelOf[2]}`);
+console.log(threadTable.join('\n'));
+writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'threads', [
+  '## One thread vs two (`npm run bench`, bench/backends.bench.ts)',
+  '',
+  ...machineLines(['assemblyscript', 'tinybench']),
+  `- kernels: ${kernelOf[1]} vs ${kernelOf[2]}; one fit epoch per iteration, tinybench time ${3 * TIME_MS} ms per task`,
+  '',
+  ...threadTable,
 ]);

@@ -195,8 +195,19 @@ export class ThreadedWasmBackend implements Backend {
     }
     this.pool.post(op);
     slice(this.call, this.mine, 0, 0, Math.min(n, chunk));
-    const m = this.mine;
-    const own = this.fns[op](m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11]) | 0;
-    return own + this.pool.join();
+    const own = this.runRow(op, this.mine, 0);
+    return own + this.pool.join(this.runWorkerSlice[op]);
   }
+
+  /** Run op with the arguments at row `at` of `args` on this thread. */
+  private runRow(op: Op, args: Float64Array, at: number): number {
+    const a = args;
+    const i = at;
+    return this.fns[op](a[i], a[i + 1], a[i + 2], a[i + 3], a[i + 4], a[i + 5], a[i + 6], a[i + 7], a[i + 8], a[i + 9], a[i + 10], a[i + 11]) | 0;
+  }
+
+  /** Per op, a function that runs a worker's slice here when no worker has claimed it (made once, not per call). */
+  private readonly runWorkerSlice: Array<(worker: number) => number> = OPS.map(
+    (_, op) => (worker: number) => this.runRow(op as Op, this.pool.args, worker * ARG_STRIDE),
+  );
 }

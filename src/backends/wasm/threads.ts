@@ -1,24 +1,32 @@
 /**
  * A pool of worker threads that run kernel slices on one shared Wasm memory.
  *
- * The handshake is a control block in a SharedArrayBuffer: the caller writes each worker's
- * arguments, sets the op and bumps SEQ; workers spin on SEQ (a spin costs ~0.5 µs, an
- * Atomics.wait round trip ~80 µs), run their slice and bump DONE, while the caller runs its
- * own slice and then spins until every worker is done. A worker that has spun for a while
- * with nothing to do parks in Atomics.wait, so an idle network costs no CPU.
+ * The handshake is a control block in a SharedArrayBuffer. For job number s the caller
+ * writes each worker's arguments and the op, then sets SEQ = s; workers spin on SEQ (a spin
+ * costs ~0.5 µs, an Atomics.wait round trip ~80 µs) and park in Atomics.wait after 2 ms
+ * with nothing to do, so an idle network costs no CPU.
+ *
+ * Each worker slice w has a claim word: whoever moves CLAIM[w] from s − 1 to s (a
+ * compare-and-swap) runs slice w of job s. The caller runs its own slice, then claims every
+ * slice no worker has started yet and runs it itself. On a loaded machine, where a worker
+ * may not be scheduled for milliseconds, training therefore runs at one thread's speed
+ * instead of stalling; a worker that lost its claim just waits for the next job.
  */
 
 const SEQ = 0;
-const DONE = 1;
-const OP = 2;
-const RESULT = 8; // RESULT + w: worker w's return value
+const OP = 1;
+const CLAIM = 16; // CLAIM + w: the last job whose slice w has been claimed
+const DONE = 32; // DONE + w: the last job whose slice w a worker has finished
+const RESULT = 48; // RESULT + w: the worker's return value for that slice
 const ARGS_BYTE = 256; // float64 argument rows start here
 export const ARG_STRIDE = 12;
 const MAX_WORKERS = 16;
 const CONTROL_BYTES = ARGS_BYTE + MAX_WORKERS * ARG_STRIDE * 8;
 /** How long a worker spins for the next job before it parks: longer than the gaps between training steps. */
 const SPIN_MS = 2;
-/** How long the caller waits for workers before deciding one has died. */
+/** Checks of a worker's claim before the caller takes its slice over (a few microseconds). */
+const GRACE_SPINS = 1024;
+/** How long the caller waits for a claimed slice before deciding its worker has died. */
 const STALL_MS = 10_000;
 
 /** Runs in each worker (Node worker_threads with eval, or a browser Worker from a Blob). */
@@ -43,13 +51,16 @@ function start(d) {
       if (parkAt === 0) parkAt = now + ${SPIN_MS};
       else if (now > parkAt) Atomics.wait(ctl, ${SEQ}, seen);
     }
-    seen = Atomics.load(ctl, ${SEQ});
+    const s = Atomics.load(ctl, ${SEQ});
+    seen = s;
     const op = Atomics.load(ctl, ${OP});
     if (op < 0) return;
+    // Winning the claim proves job s is still open, so op and args are job s's.
+    if (Atomics.compareExchange(ctl, ${CLAIM} + index, s - 1, s) !== s - 1) continue;
     const r = fns[op](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5],
       args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
     Atomics.store(ctl, ${RESULT} + index, r | 0);
-    Atomics.add(ctl, ${DONE}, 1);
+    Atomics.store(ctl, ${DONE} + index, s);
   }
 }
 let ready;
@@ -121,30 +132,43 @@ export class ThreadPool {
     return this.workers.length;
   }
 
+  /** The job number of the op posted last. */
+  private job = 0;
+
   /** Start op on every worker (their argument rows already written); returns at once. */
   post(op: number): void {
     const ctl = this.ctl;
-    Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, OP, op);
-    Atomics.add(ctl, SEQ, 1);
+    this.job = Atomics.add(ctl, SEQ, 1) + 1;
     Atomics.notify(ctl, SEQ);
   }
 
-  /** Wait for every worker to finish the op posted last; returns the sum of their results. */
-  join(): number {
+  /**
+   * Finish the op posted last: run every slice no worker has claimed yet with runSlice(w),
+   * wait for the claimed ones, and return the sum of all slices' results.
+   */
+  join(runSlice: (worker: number) => number): number {
     const ctl = this.ctl;
-    const n = this.workers.length;
-    let spins = 0;
-    let since = 0;
-    while (Atomics.load(ctl, DONE) < n) {
-      if (++spins % 1_000_000 === 0) {
-        const now = performance.now();
-        if (since === 0) since = now;
-        else if (now - since > STALL_MS) throw new Error('a worker thread stopped answering');
-      }
-    }
+    const s = this.job;
     let sum = 0;
-    for (let w = 0; w < n; w++) sum += ctl[RESULT + w];
+    for (let w = 0; w < this.workers.length; w++) {
+      // A worker that is merely a microsecond late keeps its slice; one that is not running loses it.
+      for (let i = 0; i < GRACE_SPINS && Atomics.load(ctl, CLAIM + w) !== s; i++);
+      if (Atomics.compareExchange(ctl, CLAIM + w, s - 1, s) === s - 1) {
+        sum += runSlice(w);
+        continue;
+      }
+      let spins = 0;
+      let since = 0;
+      while (Atomics.load(ctl, DONE + w) !== s) {
+        if (++spins % 1_000_000 === 0) {
+          const now = performance.now();
+          if (since === 0) since = now;
+          else if (now - since > STALL_MS) throw new Error('a worker thread stopped answering');
+        }
+      }
+      sum += ctl[RESULT + w];
+    }
     return sum;
   }
 
