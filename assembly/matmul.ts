@@ -170,21 +170,23 @@ export function weightGradientsUnits(
         const xr = x + <usize>n * rowBytes + o;
         const x0 = v128.load(xr);
         const x1 = v128.load(xr, 16);
-        const d = f32x4.mul(v128.load(dj + <usize>n * deltaRow), sv);
-        const d0 = i32x4.shuffle(d, d, 0, 0, 0, 0);
-        const d1 = i32x4.shuffle(d, d, 1, 1, 1, 1);
-        const d2 = i32x4.shuffle(d, d, 2, 2, 2, 2);
-        const d3 = i32x4.shuffle(d, d, 3, 3, 3, 3);
+        // Broadcast each delta straight from memory: one instruction each, no shuffles.
+        const dn = dj + <usize>n * deltaRow;
+        const d0 = v128.load32_splat(dn);
+        const d1 = v128.load32_splat(dn, 4);
+        const d2 = v128.load32_splat(dn, 8);
+        const d3 = v128.load32_splat(dn, 12);
         c00 = madd(d0, x0, c00); c01 = madd(d0, x1, c01);
         c10 = madd(d1, x0, c10); c11 = madd(d1, x1, c11);
         c20 = madd(d2, x0, c20); c21 = madd(d2, x1, c21);
         c30 = madd(d3, x0, c30); c31 = madd(d3, x1, c31);
       }
+      // The batch average's scale is applied once per output, when the tile is stored.
       const r0 = dw0 + o;
-      v128.store(r0, c00); v128.store(r0, c01, 16);
-      v128.store(r0 + rowBytes, c10); v128.store(r0 + rowBytes, c11, 16);
-      v128.store(r0 + 2 * rowBytes, c20); v128.store(r0 + 2 * rowBytes, c21, 16);
-      v128.store(r0 + 3 * rowBytes, c30); v128.store(r0 + 3 * rowBytes, c31, 16);
+      v128.store(r0, f32x4.mul(c00, sv)); v128.store(r0, f32x4.mul(c01, sv), 16);
+      v128.store(r0 + rowBytes, f32x4.mul(c10, sv)); v128.store(r0 + rowBytes, f32x4.mul(c11, sv), 16);
+      v128.store(r0 + 2 * rowBytes, f32x4.mul(c20, sv)); v128.store(r0 + 2 * rowBytes, f32x4.mul(c21, sv), 16);
+      v128.store(r0 + 3 * rowBytes, f32x4.mul(c30, sv)); v128.store(r0 + 3 * rowBytes, f32x4.mul(c31, sv), 16);
     }
     // inputs % 8: one more vector of 4 if there is one, then single columns
     for (; k < inputs; k += k < k4 ? 4 : 1) {
@@ -193,13 +195,14 @@ export function weightGradientsUnits(
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
       for (let n = 0; n < batch; n++) {
         const xr = x + <usize>n * rowBytes + o;
-        const xv = wide ? v128.load(xr) : f32x4.splat(load<f32>(xr));
-        const d = f32x4.mul(v128.load(dj + <usize>n * deltaRow), sv);
-        c0 = madd(i32x4.shuffle(d, d, 0, 0, 0, 0), xv, c0);
-        c1 = madd(i32x4.shuffle(d, d, 1, 1, 1, 1), xv, c1);
-        c2 = madd(i32x4.shuffle(d, d, 2, 2, 2, 2), xv, c2);
-        c3 = madd(i32x4.shuffle(d, d, 3, 3, 3, 3), xv, c3);
+        const xv = wide ? v128.load(xr) : v128.load32_splat(xr);
+        const dn = dj + <usize>n * deltaRow;
+        c0 = madd(v128.load32_splat(dn), xv, c0);
+        c1 = madd(v128.load32_splat(dn, 4), xv, c1);
+        c2 = madd(v128.load32_splat(dn, 8), xv, c2);
+        c3 = madd(v128.load32_splat(dn, 12), xv, c3);
       }
+      c0 = f32x4.mul(c0, sv); c1 = f32x4.mul(c1, sv); c2 = f32x4.mul(c2, sv); c3 = f32x4.mul(c3, sv);
       const r0 = dw0 + o;
       if (wide) {
         v128.store(r0, c0); v128.store(r0 + rowBytes, c1); v128.store(r0 + 2 * rowBytes, c2); v128.store(r0 + 3 * rowBytes, c3);
@@ -220,9 +223,10 @@ export function weightGradientsUnits(
       let c = f32x4.splat(0);
       for (let n = 0; n < batch; n++) {
         const xr = x + <usize>n * rowBytes + o;
-        const xv = wide ? v128.load(xr) : f32x4.splat(load<f32>(xr));
-        c = madd(f32x4.splat(load<f32>(dj + <usize>n * deltaRow) * scale), xv, c);
+        const xv = wide ? v128.load(xr) : v128.load32_splat(xr);
+        c = madd(v128.load32_splat(dj + <usize>n * deltaRow), xv, c);
       }
+      c = f32x4.mul(c, sv);
       if (wide) v128.store(dwRow + o, c);
       else store<f32>(dwRow + o, f32x4.extract_lane(c, 0));
     }
@@ -231,8 +235,8 @@ export function weightGradientsUnits(
     for (let jj = from; jj < to; jj++) {
       const dj = delta + (<usize>jj << 2);
       let sum: f32 = 0;
-      for (let n = 0; n < batch; n++) sum += load<f32>(dj + <usize>n * deltaRow) * scale;
-      store<f32>(db + (<usize>jj << 2), sum);
+      for (let n = 0; n < batch; n++) sum += load<f32>(dj + <usize>n * deltaRow);
+      store<f32>(db + (<usize>jj << 2), sum * scale);
     }
   }
 }
@@ -264,10 +268,10 @@ export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, in
         const w0 = v128.load(wr);
         const w1 = v128.load(wr, 16);
         const dj = d0r + (<usize>j << 2);
-        const d0 = f32x4.splat(load<f32>(dj));
-        const d1 = f32x4.splat(load<f32>(dj + deltaRow));
-        const d2 = f32x4.splat(load<f32>(dj + 2 * deltaRow));
-        const d3 = f32x4.splat(load<f32>(dj + 3 * deltaRow));
+        const d0 = v128.load32_splat(dj);
+        const d1 = v128.load32_splat(dj + deltaRow);
+        const d2 = v128.load32_splat(dj + 2 * deltaRow);
+        const d3 = v128.load32_splat(dj + 3 * deltaRow);
         c00 = madd(d0, w0, c00); c01 = madd(d0, w1, c01);
         c10 = madd(d1, w0, c10); c11 = madd(d1, w1, c11);
         c20 = madd(d2, w0, c20); c21 = madd(d2, w1, c21);
@@ -285,12 +289,12 @@ export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, in
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
       for (let j = 0; j < units; j++) {
         const wr = w + <usize>j * rowBytes + o;
-        const wv = wide ? v128.load(wr) : f32x4.splat(load<f32>(wr));
+        const wv = wide ? v128.load(wr) : v128.load32_splat(wr);
         const dj = d0r + (<usize>j << 2);
-        c0 = madd(f32x4.splat(load<f32>(dj)), wv, c0);
-        c1 = madd(f32x4.splat(load<f32>(dj + deltaRow)), wv, c1);
-        c2 = madd(f32x4.splat(load<f32>(dj + 2 * deltaRow)), wv, c2);
-        c3 = madd(f32x4.splat(load<f32>(dj + 3 * deltaRow)), wv, c3);
+        c0 = madd(v128.load32_splat(dj), wv, c0);
+        c1 = madd(v128.load32_splat(dj + deltaRow), wv, c1);
+        c2 = madd(v128.load32_splat(dj + 2 * deltaRow), wv, c2);
+        c3 = madd(v128.load32_splat(dj + 3 * deltaRow), wv, c3);
       }
       const r0 = dx0 + o;
       if (wide) {
@@ -312,7 +316,7 @@ export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, in
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
       for (let j = 0; j < units; j++) {
         const wr = w + <usize>j * rowBytes + o;
-        const d = f32x4.splat(load<f32>(dRow + (<usize>j << 2)));
+        const d = v128.load32_splat(dRow + (<usize>j << 2));
         c0 = madd(d, v128.load(wr), c0);
         c1 = madd(d, v128.load(wr, 16), c1);
         c2 = madd(d, v128.load(wr, 32), c2);
@@ -327,7 +331,7 @@ export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, in
       let c = f32x4.splat(0);
       for (let j = 0; j < units; j++) {
         const wr = w + <usize>j * rowBytes + o;
-        c = madd(f32x4.splat(load<f32>(dRow + (<usize>j << 2))), wide ? v128.load(wr) : f32x4.splat(load<f32>(wr)), c);
+        c = madd(v128.load32_splat(dRow + (<usize>j << 2)), wide ? v128.load(wr) : v128.load32_splat(wr), c);
       }
       if (wide) v128.store(dxRow + o, c);
       else store<f32>(dxRow + o, f32x4.extract_lane(c, 0));
