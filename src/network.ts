@@ -182,17 +182,15 @@ export class Network {
     return this.predictBatchChecked(inputs, rows, 'predictBatch: inputs');
   }
 
+  /** Forward in chunks, each copied straight into the arena (predicting changes no weights, so a bad row midway is harmless). */
   private predictBatchChecked(inputs: Samples, rows: number, label: string): Float32Array {
-    const all = new Float32Array(rows * this.inputs);
-    copyRows(inputs, this.inputs, all, 0, label);
     const out = new Float32Array(rows * this.outputs);
     for (let start = 0; start < rows; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rows - start);
       this.ensureRows(n);
-      const f32 = this.impl.f32;
-      f32.set(all.subarray(start * this.inputs, (start + n) * this.inputs), this.layout.input);
+      this.copyChecked(inputs, this.inputs, this.layout.input, n, label, start);
       const a = forwardPass(this.impl.kernels, this.layout, n);
-      out.set(f32.subarray(a, a + n * this.outputs), start * this.outputs);
+      out.set(this.impl.f32.subarray(a, a + n * this.outputs), start * this.outputs);
     }
     return out;
   }
@@ -427,13 +425,13 @@ export class Network {
    * whole and checked by the SIMD kernel; only when that finds something does the slow scan
    * run, to say where.
    */
-  private copyChecked(value: Samples, width: number, at: number, rows: number, label: string): void {
+  private copyChecked(value: Samples, width: number, at: number, rows: number, label: string, first = 0): void {
     const f32 = this.impl.f32;
     if (value instanceof Float32Array) {
-      f32.set(value, at);
+      f32.set(value.subarray(first * width, (first + rows) * width), at);
       if (this.impl.kernels.countNonFinite(at, rows * width) === 0) return;
     }
-    copyRows(value, width, f32, at, label);
+    copyRows(value, width, f32, at, label, first, rows);
   }
 }
 

@@ -34,12 +34,16 @@ export function rowCount(value: unknown, width: number, label: string): number {
   return v.length / width;
 }
 
-/** Copy validated rows into dest at `at`, checking every value is a finite number. */
-export function copyRows(value: Samples, width: number, dest: Float32Array, at: number, label: string): void {
+/**
+ * Copy validated rows [first, first + count) into dest at `at`, checking every value is a
+ * finite number; an error names the row as the caller numbers it.
+ */
+export function copyRows(value: Samples, width: number, dest: Float32Array, at: number, label: string, first = 0, count = -1): void {
   if (isRowList(value)) {
-    for (let r = 0; r < value.length; r++) {
+    const end = count < 0 ? value.length : first + count;
+    for (let r = first; r < end; r++) {
       const row = value[r];
-      const o = at + r * width;
+      const o = at + (r - first) * width;
       for (let k = 0; k < width; k++) {
         const x = row[k];
         if (typeof x !== 'number' || !Number.isFinite(x)) throw nonFinite(label, r, k, x, width);
@@ -49,17 +53,19 @@ export function copyRows(value: Samples, width: number, dest: Float32Array, at: 
     return;
   }
   const flat = value as ArrayLike<number>;
+  const from = first * width;
+  const to = count < 0 ? flat.length : (first + count) * width;
   if (flat instanceof Float32Array || flat instanceof Float64Array) {
-    dest.set(flat, at);
-    for (let i = 0; i < flat.length; i++) {
+    dest.set(flat.subarray(from, to), at);
+    for (let i = from; i < to; i++) {
       if (!Number.isFinite(flat[i])) throw nonFinite(label, Math.floor(i / width), i % width, flat[i], width);
     }
     return;
   }
-  for (let i = 0; i < flat.length; i++) {
+  for (let i = from; i < to; i++) {
     const x = flat[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) throw nonFinite(label, Math.floor(i / width), i % width, x, width);
-    dest[at + i] = x;
+    dest[at + i - from] = x;
   }
 }
 

@@ -60,6 +60,16 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
     expect(Array.from(net.getWeights(0).bias!)).toEqual([0.5, 0.25, 0]);
   });
 
+  it('names the real row of a bad value beyond the first chunk, in every sample form', async () => {
+    const net = await make(backend);
+    const flat = new Float32Array(5000 * 2).fill(0.5);
+    flat[2 * 4321 + 1] = NaN;
+    expect(() => net.predictBatch(flat)).toThrow(/predictBatch: inputs: row 4321, column 1 is NaN/);
+    const rows = Array.from({ length: 5000 }, () => [0.5, 0.5]);
+    rows[4500][0] = Infinity;
+    expect(() => net.predictBatch(rows)).toThrow(/predictBatch: inputs: row 4500, column 0 is Infinity/);
+  });
+
   it('grows its batch buffers for a larger batch without losing the weights', async () => {
     const net = await make(backend);
     const before = snapshot(net);
