@@ -76,44 +76,10 @@ export class Network {
     const spec = parseSpec(options, label);
     const o = options as NetworkOptions;
     const seed = parseSeed(o.seed, label) ?? freshSeed();
-    const choice = parseBackend(o.backend, label);
-    const requested = parseThreads(o.threads, label);
-    const threads = requested === 'auto' ? await availableThreads() : requested;
-    let net: Network;
-    if (threads > 1 && resolveBackendName(choice) === 'wasm') {
-      let backend: Backend;
-      try {
-        backend = await ThreadedWasmBackend.create(threads);
-      } catch (e) {
-        if (requested === 'auto') return Network.createSingle(spec, seed, choice, label);
-        throw new Error(`${label}: threads: could not start ${threads} threads: ${(e as Error).message}`);
-      }
-      net = new Network(spec, seed, backend);
-    } else {
-      if (threads > 1 && requested !== 'auto') {
-        throw new TypeError(`${label}: threads: multi-threaded training needs the wasm backend, but the backend is 'js'`);
-      }
-      net = Network.open(spec, seed, choice, label);
-    }
+    const backend = await startBackend(parseBackend(o.backend, label), parseThreads(o.threads, label), label);
+    const net = new Network(spec, seed, backend);
     net.initialise();
     return net;
-  }
-
-  private static createSingle(spec: NetworkSpec, seed: number, choice: BackendChoice, label: string): Network {
-    const net = Network.open(spec, seed, choice, label);
-    net.initialise();
-    return net;
-  }
-
-  private static open(spec: NetworkSpec, seed: number, choice: BackendChoice, label: string): Network {
-    const name = resolveBackendName(choice);
-    let backend: Backend;
-    try {
-      backend = createBackend(name);
-    } catch (e) {
-      throw new Error(`${label}: could not start the ${name} backend: ${(e as Error).message}`);
-    }
-    return new Network(spec, seed, backend);
   }
 
   /** Fill the weights from the init distribution and zero the biases. */
@@ -360,7 +326,7 @@ export class Network {
       throw new TypeError(`${label}: unknown option ${JSON.stringify(Object.keys(o).find((k) => k !== 'backend'))}; known options are backend`);
     }
     const saved = parseNetworkJSON(json, label);
-    const net = Network.open(saved.spec, saved.seed, parseBackend(o.backend, label), label);
+    const net = new Network(saved.spec, saved.seed, openBackend(resolveBackendName(parseBackend(o.backend, label)), label));
     if (saved.parameters.length !== net.layout.paramCount) {
       throw new RangeError(`${label}: parameters: expected ${net.layout.paramCount} numbers for this architecture, got ${saved.parameters.length}`);
     }
@@ -437,6 +403,32 @@ export class Network {
 
 
 /** Targets are class labels when every value is 0 or 1 and, for several outputs, each row is one-hot. */
+/** The backend a network runs on: threaded Wasm when threads are asked for and can be had. */
+async function startBackend(choice: BackendChoice, requested: number | 'auto', label: string): Promise<Backend> {
+  const name = resolveBackendName(choice);
+  const threads = requested === 'auto' ? await availableThreads() : requested;
+  if (threads === 1) return openBackend(name, label);
+  if (name !== 'wasm') {
+    if (requested === 'auto') return openBackend(name, label);
+    throw new TypeError(`${label}: threads: multi-threaded training needs the wasm backend, but the backend is 'js'`);
+  }
+  try {
+    return await ThreadedWasmBackend.create(threads);
+  } catch (e) {
+    // 'auto' settles for one thread where workers or shared memory are missing; an explicit count says why not.
+    if (requested === 'auto') return openBackend(name, label);
+    throw new Error(`${label}: threads: could not start ${threads} threads: ${(e as Error).message}`);
+  }
+}
+
+function openBackend(name: BackendName, label: string): Backend {
+  try {
+    return createBackend(name);
+  } catch (e) {
+    throw new Error(`${label}: could not start the ${name} backend: ${(e as Error).message}`);
+  }
+}
+
 function classLabels(y: Float32Array, K: number): boolean {
   for (let r = 0; r < y.length; r += K) {
     let ones = 0;
