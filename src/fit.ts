@@ -1,7 +1,8 @@
 import type { Samples } from './samples.js';
 import { describe } from './samples.js';
 import { parseStepOptions, STEP_KEYS, NonFiniteError, type ParsedStep, type StepOptions } from './step.js';
-import { CHUNK_ROWS, type Evaluation } from './network.js';
+import type { Evaluation } from './network.js';
+import { CHUNK_ROWS } from './layout.js';
 
 export interface EpochLogs {
   /** Mean training loss over the epoch's batches (weighted by batch size). */
@@ -97,9 +98,7 @@ export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, 
       try {
         lossSum += n * t.step(n, step, 'fit');
       } catch (e) {
-        if (e instanceof NonFiniteError) {
-          throw new NonFiniteError(`fit: epoch ${epoch + 1}, batch ${batch + 1}: ${e.message.replace(/^fit: /, '').replace(/ \(a learning rate.*$/, '')}`);
-        }
+        if (e instanceof NonFiniteError) throw new NonFiniteError(`fit: epoch ${epoch + 1}, batch ${batch + 1}`, e.detail);
         throw e;
       }
     }

@@ -21,6 +21,9 @@ export interface LayerOffsets {
   delta: number;
 }
 
+/** Rows per forward call in predictBatch/evaluate, so huge inputs do not need a huge arena. */
+export const CHUNK_ROWS = 4096;
+
 /** Round up to 4 floats (16 bytes) so each region starts on a SIMD vector boundary. */
 const align = (n: number) => (n + 3) & ~3;
 

@@ -1,6 +1,6 @@
 import type { Backend, BackendName } from './backend.js';
 import { createBackend, resolveBackendName } from './backends/index.js';
-import { Layout, type LayerShape } from './layout.js';
+import { Layout, CHUNK_ROWS, type LayerShape } from './layout.js';
 import { activations } from './registry/activations.js';
 import { losses, type LossEntry } from './registry/losses.js';
 import { initializers } from './registry/initializers.js';
@@ -34,8 +34,6 @@ export interface Evaluation {
   accuracy?: number;
 }
 
-/** Rows per forward call in predictBatch/evaluate, so huge inputs do not need a huge arena. */
-export const CHUNK_ROWS = 4096;
 /** fit keeps its row order as float32 indices, exact up to 2^24. */
 const MAX_PACKED_ROWS = 2 ** 24;
 

@@ -70,11 +70,9 @@ export class StepRunner {
     const value = this.computeGradients(rows, loss);
     const k = this.backend.kernels;
     const { params, grads, paramCount } = this.layout;
-    if (!Number.isFinite(value)) {
-      throw new NonFiniteError(`${label}: the loss is ${value}; the weights were not updated`);
-    }
+    if (!Number.isFinite(value)) throw new NonFiniteError(label, `the loss is ${value}; the weights were not updated`);
     const bad = k.countNonFinite(grads, paramCount);
-    if (bad > 0) throw new NonFiniteError(`${label}: ${bad} of ${paramCount} gradients are not finite; the weights were not updated`);
+    if (bad > 0) throw new NonFiniteError(label, `${bad} of ${paramCount} gradients are not finite; the weights were not updated`);
     if (this.stateOwner !== step.optimizer) {
       const state = this.layout.stateVector(0);
       this.backend.f32.fill(0, state, state + step.optimizer.stateVectors * paramCount);
@@ -87,8 +85,9 @@ export class StepRunner {
 
 /** A loss or gradient turned NaN or infinite; the message says where and the likely cause. */
 export class NonFiniteError extends RangeError {
-  constructor(message: string) {
-    super(`${message} (a learning rate that is too high, or inputs that are not normalised, are the usual causes)`);
+  /** `where` names the call (and for fit the epoch and batch); `detail` what went wrong. */
+  constructor(where: string, readonly detail: string) {
+    super(`${where}: ${detail} (a learning rate that is too high, or inputs that are not normalised, are the usual causes)`);
     this.name = 'NonFiniteError';
   }
 }
