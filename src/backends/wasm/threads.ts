@@ -128,10 +128,6 @@ export class ThreadPool {
     return new ThreadPool(workers, control);
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** The job number of the op posted last. */
   private job = 0;
 
