@@ -48,6 +48,14 @@ describe('threaded Wasm backend', () => {
     expect(two.bad).toBe(0);
   });
 
+  it('dispose() stops the workers and lets go of the shared memory', async () => {
+    const be = await ThreadedWasmBackend.create(2);
+    be.reserve(be.base + 100_000);
+    be.dispose();
+    expect(be.f32.length).toBe(0);
+    expect(() => be.kernels.countNonFinite(0, 1)).toThrow(/disposed/);
+  });
+
   it('counts non-finite values in both halves', async () => {
     const be = await ThreadedWasmBackend.create(2);
     backends.push(be);

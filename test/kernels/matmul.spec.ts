@@ -108,6 +108,15 @@ describe.each(BACKENDS)('matmul kernels (%s)', (name) => {
     expect(m.backend.f32.length).toBeGreaterThan(before.length); // the view was re-derived
     expectParity(m.get(z, 15), forwardOn('js', s, d, 1), 'forward after grow');
   });
+
+  it('dispose() lets go of the arena', () => {
+    const m = new Scratch(name);
+    m.put(randomFloats(new Random(8), 1000));
+    expect(m.backend.f32.length).toBeGreaterThan(1000);
+    m.backend.dispose();
+    expect(m.backend.f32.length).toBe(0);
+    if (name !== 'js') expect(() => m.backend.kernels.countNonFinite(0, 1)).toThrow(/disposed/);
+  });
 });
 
 describe.each(WASM_BUILDS)('matmul kernels: %s against JS', (build) => {

@@ -67,9 +67,20 @@ export class WasmBackend implements Backend {
     this.view = new Float32Array(this.memory.buffer);
   }
 
+  /** Drop the instance and its memory: f32 becomes empty and every kernel throws. */
   dispose(): void {
+    disableKernels(this.kernels);
+    this.memory = new WebAssembly.Memory({ initial: 0 });
     this.view = new Float32Array(0);
   }
+}
+
+/** The kernels' closures hold the exports (and so the memory): replace every one with a throw. */
+export function disableKernels(kernels: Kernels): void {
+  const disposed = (): never => {
+    throw new Error('this Wasm backend has been disposed');
+  };
+  for (const name of Object.keys(kernels)) (kernels as unknown as Record<string, unknown>)[name] = disposed;
 }
 
 /** Kernels take float offsets; the exports take byte pointers. */

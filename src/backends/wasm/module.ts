@@ -53,7 +53,9 @@ export function kernelsModule(name: KernelBuild, shared = false): WebAssembly.Mo
 }
 
 function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
+  // atob is in browsers and Node ≥ 16; Buffer covers other server runtimes without it.
+  if (typeof globalThis.atob !== 'function') return new Uint8Array(Buffer.from(text, 'base64'));
+  const binary = globalThis.atob(text);
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;

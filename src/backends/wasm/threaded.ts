@@ -1,7 +1,7 @@
 import { instantiateSync } from '@assemblyscript/loader';
 import type { Backend } from '../../backend.js';
 import type { Kernels } from '../../kernels.js';
-import { adaptKernels, type Exports } from './index.js';
+import { adaptKernels, disableKernels, type Exports } from './index.js';
 import { bestBuild, kernelsModule, type KernelBuild } from './module.js';
 import { ARG_STRIDE, ThreadPool } from './threads.js';
 
@@ -81,7 +81,7 @@ export class ThreadedWasmBackend implements Backend {
 
   private constructor(
     readonly threads: number,
-    private readonly memory: WebAssembly.Memory,
+    private memory: WebAssembly.Memory,
     exports: Exports,
     private readonly pool: ThreadPool,
     build: KernelBuild,
@@ -168,8 +168,11 @@ export class ThreadedWasmBackend implements Backend {
     }
   }
 
+  /** Stop the workers and drop the shared memory: f32 becomes empty and every kernel throws. */
   dispose(): void {
     this.pool.close();
+    disableKernels(this.kernels);
+    this.memory = new WebAssembly.Memory({ initial: 0 });
     this.view = new Float32Array(0);
   }
 
