@@ -13,3 +13,7 @@ export type { OptimizerName } from './registry/optimizers.js';
 export type { BackendName } from './backend.js';
 export { Random } from './random.js';
 export { wasmAvailable } from './backends/index.js';
+export type { Trace, TraceLayer, TraceOptions } from './trace.js';
+export { explain, type ExplainOptions } from './explain.js';
+export { gradientCheck, type GradientCheckOptions, type GradientCheckResult, type GradientCheckEntry } from './gradient-check.js';
+export { registerActivation, type CustomActivation } from './custom.js';

@@ -1,7 +1,7 @@
 import type { Backend, BackendName } from './backend.js';
 import { createBackend, resolveBackendName } from './backends/index.js';
 import { Layout, CHUNK_ROWS, type LayerShape } from './layout.js';
-import { activations } from './registry/activations.js';
+import { activationEntry } from './registry/activations.js';
 import { losses, type LossEntry } from './registry/losses.js';
 import { initializers } from './registry/initializers.js';
 import { Random, freshSeed } from './random.js';
@@ -13,6 +13,8 @@ import { rowCount, copyRows, describe, type Samples } from './samples.js';
 import { parseStepOptions, StepRunner, type StepOptions } from './step.js';
 import { fitNetwork, type FitOptions, type History } from './fit.js';
 import { networkToJSON, parseNetworkJSON, type NetworkJSON } from './serialize.js';
+import { backendForSpec, bindArena } from './custom.js';
+import { traceBatch, parseTraceOptions, type Trace, type TraceOptions } from './trace.js';
 
 export interface LayerWeights {
   /** units × inputs, row-major: weights[j * inputs + k] connects input k to unit j. */
@@ -54,13 +56,16 @@ export class Network {
     readonly spec: NetworkSpec,
     readonly seed: number,
     private readonly impl: Backend,
+    /** Why the network runs on `backend` rather than what was asked or Wasm (e.g. a custom activation); null when nothing was forced. */
+    readonly backendReason: string | null = null,
   ) {
     const shapes: LayerShape[] = [];
     let inputs = spec.inputs;
     for (const l of spec.layers) {
-      shapes.push({ inputs, units: l.units, activation: activations[l.activation] });
+      shapes.push({ inputs, units: l.units, activation: activationEntry(l.activation)! });
       inputs = l.units;
     }
+    if (shapes.some((s) => s.activation.custom)) bindArena(impl);
     this.layout = new Layout(impl.base, shapes, spec.bias);
     this.ensureRows(1);
     this.lossEntry = losses[spec.loss];
@@ -74,8 +79,10 @@ export class Network {
     const spec = parseSpec(options, label);
     const o = options as NetworkOptions;
     const seed = parseSeed(o.seed, label) ?? freshSeed();
-    const backend = await startBackend(parseBackend(o.backend, label), parseThreads(o.threads, label), label);
-    const net = new Network(spec, seed, backend);
+    const threads = parseThreads(o.threads, label);
+    const { choice, reason } = backendForSpec(spec, parseBackend(o.backend, label), threads, label);
+    const backend = await startBackend(choice, threads, label);
+    const net = new Network(spec, seed, backend, reason);
     net.initialise();
     return net;
   }
@@ -198,6 +205,19 @@ export class Network {
         bias: l.gradBias >= 0 ? f32.slice(l.gradBias, l.gradBias + s.units) : null,
       };
     });
+  }
+
+  /**
+   * One forward and backward pass on this batch (or one sample), recorded layer by layer for
+   * learners: inputs, z, a, dE/da, f'(z), δ, dE/dw, dE/db, the error sent below and, with a
+   * learningRate, the weights one SGD step would give. Copies; the weights are not changed.
+   */
+  trace(inputs: Samples, targets: Samples, options: TraceOptions = {}): Trace {
+    this.live('trace');
+    const parsed = parseTraceOptions(options, 'trace');
+    const rows = this.loadBatch(inputs, targets, 'trace');
+    const loss = this.steps.computeGradients(rows, this.lossEntry);
+    return traceBatch(this.impl.f32, this.layout, this.lossEntry, rows, loss, parsed);
   }
 
   /** ONE gradient-descent step on this batch. Returns the batch loss before the step. */
@@ -324,7 +344,8 @@ export class Network {
       throw new TypeError(`${label}: unknown option ${JSON.stringify(Object.keys(o).find((k) => k !== 'backend'))}; known options are backend`);
     }
     const saved = parseNetworkJSON(json, label);
-    const net = new Network(saved.spec, saved.seed, openBackend(resolveBackendName(parseBackend(o.backend, label)), label));
+    const { choice, reason } = backendForSpec(saved.spec, parseBackend(o.backend, label), 1, label);
+    const net = new Network(saved.spec, saved.seed, openBackend(resolveBackendName(choice), label), reason);
     if (saved.parameters.length !== net.layout.paramCount) {
       throw new RangeError(`${label}: parameters: expected ${net.layout.paramCount} numbers for this architecture, got ${saved.parameters.length}`);
     }

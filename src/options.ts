@@ -1,4 +1,4 @@
-import { activations, DEFAULT_ACTIVATION, type ActivationName } from './registry/activations.js';
+import { activations, activationEntry, customActivations, DEFAULT_ACTIVATION, type ActivationName } from './registry/activations.js';
 import { losses, DEFAULT_LOSS, type LossName } from './registry/losses.js';
 import { initializers, DEFAULT_INIT, type InitName } from './registry/initializers.js';
 import { describe } from './samples.js';
@@ -7,8 +7,8 @@ export type BackendChoice = 'auto' | 'js' | 'wasm';
 
 export interface LayerSpec {
   units: number;
-  /** Defaults to 'sigmoid', the activation of every worked example in the notes. */
-  activation?: ActivationName;
+  /** Defaults to 'sigmoid', the activation of every worked example in the notes; or a name given to registerActivation. */
+  activation?: ActivationName | (string & {});
 }
 
 export interface NetworkOptions {
@@ -31,7 +31,8 @@ export interface NetworkOptions {
 /** A validated, complete description of an architecture: what toJSON stores. */
 export interface NetworkSpec {
   inputs: number;
-  layers: Array<{ units: number; activation: ActivationName }>;
+  /** A built-in ActivationName or a name given to registerActivation. */
+  layers: Array<{ units: number; activation: string }>;
   loss: LossName;
   bias: boolean;
   init: InitName;
@@ -74,6 +75,13 @@ function unitCount(value: unknown, label: string): number {
   return value;
 }
 
+/** A built-in activation or one added with registerActivation. */
+function activationName(value: unknown, label: string): string {
+  if (typeof value === 'string' && activationEntry(value)) return value;
+  const known = [...Object.keys(activations), ...customActivations.keys()].map((a) => `'${a}'`).join(', ');
+  throw new TypeError(`${label}: expected one of ${known}, got ${describe(value)} (a custom activation needs registerActivation first)`);
+}
+
 /** Validate create()/fromJSON() options into a NetworkSpec. Throws before anything is built. */
 export function parseSpec(options: unknown, label: string): NetworkSpec {
   const o = plainObject(options, label);
@@ -89,12 +97,11 @@ export function parseSpec(options: unknown, label: string): NetworkSpec {
     if (typeof entry === 'number') return { units: unitCount(entry, where), activation: DEFAULT_ACTIVATION };
     const e = plainObject(entry, where);
     rejectUnknownKeys(e, LAYER_KEYS, where);
-    const activation =
-      e.activation === undefined ? DEFAULT_ACTIVATION : oneOf(e.activation, Object.keys(activations) as ActivationName[], `${where}.activation`);
+    const activation: string = e.activation === undefined ? DEFAULT_ACTIVATION : activationName(e.activation, `${where}.activation`);
     return { units: unitCount(e.units, `${where}.units`), activation };
   });
   parsed.forEach((l, i) => {
-    if (activations[l.activation].outputOnly && i !== parsed.length - 1) {
+    if (activationEntry(l.activation)!.outputOnly && i !== parsed.length - 1) {
       throw new TypeError(`${label}: layers[${i + 1}]: '${l.activation}' is only allowed on the output layer`);
     }
   });

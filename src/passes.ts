@@ -1,6 +1,8 @@
 import type { Kernels } from './kernels.js';
 import type { Layout } from './layout.js';
+import type { ActivationEntry } from './registry/activations.js';
 import type { LossEntry } from './registry/losses.js';
+import { customForward, customBackward } from './custom.js';
 
 /**
  * Forward pass over `rows` samples already in layout.input: per layer z = x·Wᵀ + b, a = f(z).
@@ -13,7 +15,10 @@ export function forwardPass(k: Kernels, layout: Layout, rows: number): number {
     const s = layout.shapes[i];
     const l = layout.layers[i];
     k.forward(x, l.weights, l.bias, l.z, rows, s.inputs, s.units, hasBias);
-    k[s.activation.forward](l.z, l.a, rows, s.units);
+    const f = s.activation;
+    // Hook: an activation from registerActivation runs its TypeScript function (src/custom.ts).
+    if (f.custom) customForward(k, f, l.z, l.a, rows, s.units);
+    else k[f.forward](l.z, l.a, rows, s.units);
     x = l.a;
   }
   return x;
@@ -36,7 +41,7 @@ export function backwardPass(k: Kernels, layout: Layout, loss: LossEntry, rows: 
   const value = loss.value(k, { z: out.z, a: out.a, y: layout.target, batch: rows, outputs: K });
 
   k.outputDelta(out.a, layout.target, out.delta, rows * K, loss.deltaScale(K));
-  if (loss.fusedWith === null) k[outShape.activation.backward](out.z, out.a, out.delta, rows, K);
+  if (loss.fusedWith === null) activationBackward(k, outShape.activation, out.z, out.a, out.delta, rows, K);
 
   const hasBias = layout.hasBias ? 1 : 0;
   const scale = 1 / rows;
@@ -49,8 +54,14 @@ export function backwardPass(k: Kernels, layout: Layout, loss: LossEntry, rows: 
       const below = layout.layers[i - 1];
       const belowShape = layout.shapes[i - 1];
       k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
-      k[belowShape.activation.backward](below.z, below.a, below.delta, rows, belowShape.units);
+      activationBackward(k, belowShape.activation, below.z, below.a, below.delta, rows, belowShape.units);
     }
   }
   return value;
+}
+
+/** delta *= f'(z): the activation's backward kernel, or (hook) a registered activation's function. */
+function activationBackward(k: Kernels, f: ActivationEntry, z: number, a: number, delta: number, rows: number, cols: number): void {
+  if (f.custom) customBackward(k, f, z, a, delta, rows, cols);
+  else k[f.backward](z, a, delta, rows, cols);
 }

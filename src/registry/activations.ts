@@ -1,6 +1,7 @@
+import { LEAKY_RELU_SLOPE } from '../kernels.js';
 
-/** One entry per activation: the table that validation, the passes and toJSON all read. */
-export interface ActivationEntry {
+/** A built-in activation: its forward and backward are kernels every backend implements. */
+export interface BuiltinActivation {
   readonly name: ActivationName;
   readonly forward: ForwardKernel;
   readonly backward: BackwardKernel;
@@ -8,7 +9,28 @@ export interface ActivationEntry {
   readonly outputOnly: boolean;
   /** The derivative as the notes write it, for error messages and explanations. */
   readonly derivative: string;
+  /** f'(z) for one element, given z and a = f(z); null where f is not elementwise (softmax). For traces, not the passes. */
+  readonly slope: ((z: number, a: number) => number) | null;
+  readonly custom?: undefined;
 }
+
+/** An activation registered from TypeScript (src/custom.ts): the passes call its functions, no kernel. */
+export interface CustomActivationEntry {
+  readonly name: string;
+  readonly custom: {
+    readonly forward: (z: number) => number;
+    /** f'(z), given z and a = f(z). */
+    readonly derivative: (z: number, a: number) => number;
+  };
+  readonly outputOnly: false;
+  readonly derivative: string;
+  readonly slope: (z: number, a: number) => number;
+  readonly forward?: undefined;
+  readonly backward?: undefined;
+}
+
+/** One entry per activation: the table that validation, the passes and toJSON all read. */
+export type ActivationEntry = BuiltinActivation | CustomActivationEntry;
 
 export type ForwardKernel =
   'sigmoidForward' | 'tanhForward' | 'reluForward' | 'leakyReluForward' | 'identityForward' | 'softmaxForward';
@@ -17,13 +39,21 @@ export type BackwardKernel =
 
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky-relu' | 'identity' | 'softmax';
 
-export const activations: Readonly<Record<ActivationName, ActivationEntry>> = {
-  sigmoid: { name: 'sigmoid', forward: 'sigmoidForward', backward: 'sigmoidBackward', outputOnly: false, derivative: 'a(1 − a)' },
-  tanh: { name: 'tanh', forward: 'tanhForward', backward: 'tanhBackward', outputOnly: false, derivative: '1 − a²' },
-  relu: { name: 'relu', forward: 'reluForward', backward: 'reluBackward', outputOnly: false, derivative: 'z > 0 ? 1 : 0' },
-  'leaky-relu': { name: 'leaky-relu', forward: 'leakyReluForward', backward: 'leakyReluBackward', outputOnly: false, derivative: 'z > 0 ? 1 : 0.01' },
-  identity: { name: 'identity', forward: 'identityForward', backward: 'identityBackward', outputOnly: false, derivative: '1' },
-  softmax: { name: 'softmax', forward: 'softmaxForward', backward: 'softmaxBackward', outputOnly: true, derivative: 'a_i(δ_i − Σ_k δ_k a_k)' },
+export const activations: Readonly<Record<ActivationName, BuiltinActivation>> = {
+  sigmoid: { name: 'sigmoid', forward: 'sigmoidForward', backward: 'sigmoidBackward', outputOnly: false, derivative: 'a(1 − a)', slope: (_z, a) => a * (1 - a) },
+  tanh: { name: 'tanh', forward: 'tanhForward', backward: 'tanhBackward', outputOnly: false, derivative: '1 − a²', slope: (_z, a) => 1 - a * a },
+  relu: { name: 'relu', forward: 'reluForward', backward: 'reluBackward', outputOnly: false, derivative: 'z > 0 ? 1 : 0', slope: (z) => (z > 0 ? 1 : 0) },
+  'leaky-relu': { name: 'leaky-relu', forward: 'leakyReluForward', backward: 'leakyReluBackward', outputOnly: false, derivative: 'z > 0 ? 1 : 0.01', slope: (z) => (z > 0 ? 1 : LEAKY_RELU_SLOPE) },
+  identity: { name: 'identity', forward: 'identityForward', backward: 'identityBackward', outputOnly: false, derivative: '1', slope: () => 1 },
+  softmax: { name: 'softmax', forward: 'softmaxForward', backward: 'softmaxBackward', outputOnly: true, derivative: 'a_i(δ_i − Σ_k δ_k a_k)', slope: null },
 };
+
+/** Activations added with registerActivation (src/custom.ts), by name. */
+export const customActivations = new Map<string, CustomActivationEntry>();
+
+/** The entry for a built-in or registered activation name, or undefined. */
+export function activationEntry(name: string): ActivationEntry | undefined {
+  return Object.hasOwn(activations, name) ? activations[name as ActivationName] : customActivations.get(name);
+}
 
 export const DEFAULT_ACTIVATION: ActivationName = 'sigmoid';

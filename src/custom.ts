@@ -1,0 +1,103 @@
+// Activations added from TypeScript: registerActivation puts an entry in the activation
+// registry, and the passes call the per-element loops below instead of a kernel. They run over
+// the arena Float32Array of the JS backend; a network that uses one never runs on Wasm
+// (src/network.ts falls back to JS and says why), so the built-in kernels stay untouched.
+import type { Backend } from './backend.js';
+import type { Kernels } from './kernels.js';
+import { activations, customActivations, type ActivationName, type CustomActivationEntry } from './registry/activations.js';
+import { describe } from './samples.js';
+import { plainObject, rejectUnknownKeys, type BackendChoice, type NetworkSpec } from './options.js';
+import { wasmAvailable } from './backends/index.js';
+
+export interface CustomActivation {
+  /** a = f(z) for one element. */
+  forward: (z: number) => number;
+  /** f'(z) for one element, given z and a = f(z) (use whichever is cheaper, as a(1 − a) for sigmoid). */
+  derivative: (z: number, a: number) => number;
+}
+
+const NAME = /^[A-Za-z][\w.-]{0,63}$/;
+
+/**
+ * Add an activation usable in Network.create layers by `name`. Registering a name again
+ * replaces it for networks created afterwards; networks already built keep the one they had.
+ * Networks using it run on the JS backend.
+ */
+export function registerActivation(name: string, activation: CustomActivation): void {
+  const label = 'registerActivation';
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new TypeError(`${label}: name: expected a name of letters, digits, '-', '_' or '.', starting with a letter (at most 64), got ${describe(name)}`);
+  }
+  if (Object.hasOwn(activations, name)) throw new TypeError(`${label}: name: '${name}' is a built-in activation and cannot be replaced`);
+  const o = plainObject(activation, `${label}: activation`);
+  rejectUnknownKeys(o, ['forward', 'derivative'], `${label}: activation`);
+  for (const key of ['forward', 'derivative'] as const) {
+    if (typeof o[key] !== 'function') throw new TypeError(`${label}: ${key}: expected a function, got ${describe(o[key])}`);
+  }
+  const forward = o.forward as CustomActivation['forward'];
+  const derivative = o.derivative as CustomActivation['derivative'];
+  const entry: CustomActivationEntry = {
+    name,
+    custom: { forward, derivative },
+    outputOnly: false,
+    derivative: `${name}'(z)`,
+    slope: derivative,
+  };
+  customActivations.set(name, entry);
+}
+
+/** Whether `name` is a registered custom activation (not a built-in). */
+export function isCustomActivation(name: string): boolean {
+  return !Object.hasOwn(activations, name as ActivationName) && customActivations.has(name);
+}
+
+/** The arena behind each JS backend's kernels, so the loops below can reach it from the passes. */
+const arenas = new WeakMap<Kernels, Pick<Backend, 'f32'>>();
+
+export function bindArena(backend: Backend): void {
+  arenas.set(backend.kernels, backend);
+}
+
+function arena(k: Kernels, name: string): Float32Array {
+  const b = arenas.get(k);
+  if (!b) throw new Error(`custom activation '${name}': no arena bound to these kernels (it runs on the JS backend only)`);
+  return b.f32; // read at call time: a reserve() may have replaced the buffer
+}
+
+/** a[i] = f(z[i]) over rows × cols. */
+export function customForward(k: Kernels, entry: CustomActivationEntry, z: number, a: number, rows: number, cols: number): void {
+  const m = arena(k, entry.name);
+  const f = entry.custom.forward;
+  const count = rows * cols;
+  for (let i = 0; i < count; i++) m[a + i] = f(m[z + i]);
+}
+
+/** delta[i] *= f'(z[i]) in place: dE/da into dE/dz, as the built-in backward kernels. */
+export function customBackward(k: Kernels, entry: CustomActivationEntry, z: number, a: number, delta: number, rows: number, cols: number): void {
+  const m = arena(k, entry.name);
+  const fPrime = entry.custom.derivative;
+  const count = rows * cols;
+  for (let i = 0; i < count; i++) m[delta + i] *= fPrime(m[z + i], m[a + i]);
+}
+
+/**
+ * The backend a network can use, and why when that is not what was asked: custom activations
+ * run only on the JS backend, so 'auto' falls back to it and an explicit 'wasm' (or threads,
+ * which need Wasm) is an error that says which layer is the reason.
+ */
+export function backendForSpec(
+  spec: NetworkSpec,
+  choice: BackendChoice,
+  threads: number | 'auto',
+  label: string,
+): { choice: BackendChoice; reason: string | null } {
+  const i = spec.layers.findIndex((l) => isCustomActivation(l.activation));
+  if (i < 0) {
+    const reason = choice === 'auto' && !wasmAvailable() ? 'this runtime does not support WebAssembly SIMD' : null;
+    return { choice, reason };
+  }
+  const reason = `layers[${i + 1}] uses the custom activation '${spec.layers[i].activation}', which runs only on the JS backend`;
+  if (choice === 'wasm') throw new Error(`${label}: backend 'wasm': ${reason}; use backend 'js' or 'auto'`);
+  if (typeof threads === 'number' && threads > 1) throw new Error(`${label}: threads: ${reason}, and threads need the wasm backend`);
+  return { choice: 'js', reason: choice === 'auto' ? reason : null };
+}

@@ -1,0 +1,165 @@
+// net.trace: one forward and backward pass, recorded for learners. The passes are the library's
+// own (the backend's kernels, via the network's step runner); this file only copies what they
+// left in the arena and derives the few numbers the passes never store on their own:
+// dE/da before the activation derivative, f'(z), and the error sent to the layer below, Wᵀδ.
+import type { Layout } from './layout.js';
+import type { LossEntry } from './registry/losses.js';
+import { plainObject, rejectUnknownKeys } from './options.js';
+import { describe } from './samples.js';
+
+export interface TraceOptions {
+  /** η: also record the weights one plain SGD step, w − η·dE/dw, would give. The network is not changed. */
+  learningRate?: number;
+}
+
+/**
+ * One weighted layer (l = 0 is the first). Shapes: n = batch, inputs = the layer's input width,
+ * units = its unit count; "n × units" arrays are row-major, one row per sample. Notation: the
+ * seed notes' Udacity/Nielsen one: z = W·x + b (pre-activation), a = f(z), δ = dE/dz.
+ */
+export interface TraceLayer {
+  layer: number;
+  inputs: number;
+  units: number;
+  activation: string;
+  /** n × inputs: the layer's input x (the samples for layer 0, else the previous layer's a). */
+  input: Float32Array;
+  /** units × inputs (row j = weights into unit j) and units: the parameters before any step. */
+  weights: Float32Array;
+  bias: Float32Array | null;
+  /** n × units: z = x·Wᵀ + b. */
+  z: Float32Array;
+  /** n × units: a = f(z). */
+  a: Float32Array;
+  /**
+   * n × units: dE/da, the error arriving at the activations: from the loss for the output
+   * layer, Σ_k w_kj δ_k (the layer above's `propagated`) for a hidden one. Null for an output
+   * fused with its loss (cross-entropy), whose δ = a − y comes straight from the loss.
+   */
+  dEda: Float32Array | null;
+  /** n × units: f'(z), the activation's derivative. Null where it is not elementwise (softmax) or fused with the loss. */
+  derivative: Float32Array | null;
+  /** n × units: δ = dE/dz = dE/da ⊙ f'(z), per sample. */
+  delta: Float32Array;
+  /** units × inputs: dE/dw = δ·xᵀ, averaged over the batch (what net.gradients returns). */
+  gradWeights: Float32Array;
+  /** units: dE/db = δ, averaged over the batch; null without biases. */
+  gradBias: Float32Array | null;
+  /** n × inputs: Wᵀδ = dE/d(input), the error sent to the layer below before its activation derivative. */
+  propagated: Float32Array;
+  /** units × inputs and units: w − η·dE/dw, b − η·dE/db; null unless learningRate was given. */
+  updatedWeights: Float32Array | null;
+  updatedBias: Float32Array | null;
+}
+
+export interface Trace {
+  /** Samples in the batch (n). */
+  batch: number;
+  inputs: number;
+  outputs: number;
+  /** The loss's name and the batch loss (mean over the samples), before any step. */
+  lossName: string;
+  loss: number;
+  /** Whether the output's δ comes straight from the loss (a − y: cross-entropy with its activation). */
+  fused: boolean;
+  /** n × outputs: the targets y and the outputs ŷ (the last layer's a). */
+  target: Float32Array;
+  output: Float32Array;
+  learningRate: number | null;
+  layers: TraceLayer[];
+}
+
+export interface ParsedTraceOptions {
+  learningRate: number | null;
+}
+
+export function parseTraceOptions(options: unknown, label: string): ParsedTraceOptions {
+  const o = plainObject(options, `${label}: options`);
+  rejectUnknownKeys(o, ['learningRate'], `${label}: options`);
+  const lr = o.learningRate;
+  if (lr === undefined) return { learningRate: null };
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+    throw new RangeError(`${label}: learningRate: expected a finite number ≥ 0, got ${describe(lr)}`);
+  }
+  return { learningRate: lr };
+}
+
+/**
+ * Read the trace out of the arena right after forwardPass + backwardPass on `rows` samples
+ * (`loss` is what backwardPass returned). Everything returned is a copy.
+ */
+export function traceBatch(f32: Float32Array, layout: Layout, lossEntry: LossEntry, rows: number, loss: number, options: ParsedTraceOptions): Trace {
+  const last = layout.shapes.length - 1;
+  const K = layout.outputWidth;
+  const copy = (at: number, count: number) => f32.slice(at, at + count);
+  const target = copy(layout.target, rows * K);
+  const fused = lossEntry.fusedWith !== null;
+  const eta = options.learningRate;
+
+  const layers: TraceLayer[] = layout.shapes.map((s, i) => {
+    const l = layout.layers[i];
+    const units = s.units;
+    const weights = copy(l.weights, units * s.inputs);
+    const bias = l.bias >= 0 ? copy(l.bias, units) : null;
+    const delta = copy(l.delta, rows * units);
+    const gradWeights = copy(l.gradWeights, units * s.inputs);
+    const gradBias = l.gradBias >= 0 ? copy(l.gradBias, units) : null;
+    const z = copy(l.z, rows * units);
+    const a = copy(l.a, rows * units);
+    const slope = s.activation.slope;
+    const outputFused = i === last && fused;
+    return {
+      layer: i,
+      inputs: s.inputs,
+      units,
+      activation: s.activation.name,
+      input: copy(i === 0 ? layout.input : layout.layers[i - 1].a, rows * s.inputs),
+      weights,
+      bias,
+      z,
+      a,
+      dEda: null,
+      derivative: slope && !outputFused ? z.map((zi, e) => slope(zi, a[e])) : null,
+      delta,
+      gradWeights,
+      gradBias,
+      propagated: propagate(delta, weights, rows, s.inputs, units),
+      updatedWeights: eta === null ? null : gradWeights.map((g, e) => weights[e] - eta * g),
+      updatedBias: eta === null || !bias || !gradBias ? null : gradBias.map((g, j) => bias[j] - eta * g),
+    };
+  });
+
+  // dE/da: the loss's (a − y) scaled, at the output; what the layer above sent, below it.
+  const out = layers[last];
+  if (!fused) {
+    const scale = lossEntry.deltaScale(K);
+    out.dEda = out.a.map((ai, e) => scale * (ai - target[e]));
+  }
+  for (let i = 0; i < last; i++) layers[i].dEda = layers[i + 1].propagated.slice();
+
+  return {
+    batch: rows,
+    inputs: layout.inputWidth,
+    outputs: K,
+    lossName: lossEntry.name,
+    loss,
+    fused,
+    target,
+    output: out.a.slice(),
+    learningRate: eta,
+    layers,
+  };
+}
+
+/** dx[n,k] = Σ_j δ[n,j]·w[j,k]: each input is blamed by every unit it feeds, through that weight. */
+function propagate(delta: Float32Array, w: Float32Array, rows: number, inputs: number, units: number): Float32Array {
+  const dx = new Float32Array(rows * inputs);
+  for (let n = 0; n < rows; n++) {
+    for (let k = 0; k < inputs; k++) {
+      let sum = 0;
+      for (let j = 0; j < units; j++) sum += delta[n * units + j] * w[j * inputs + k];
+      dx[n * inputs + k] = sum;
+    }
+  }
+  return dx;
+}
