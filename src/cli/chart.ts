@@ -29,7 +29,8 @@ export function lossChart(train: number[], validation: number[], options: { widt
   const pad = Math.max(formatLoss(hi).length, formatLoss(lo).length);
   const lines = grid.map((row, i) => `${label(i).padStart(pad)} │${row.join('')}`);
   lines.push(`${' '.repeat(pad)} └${'─'.repeat(columns)}`);
-  const axis = epochs === 1 ? '1' : `1${String(epochs).padStart(Math.max(columns - 1, String(epochs).length))}`;
+  // '1' under the first column and the last epoch ending under the last, at least a space apart.
+  const axis = epochs === 1 ? '1' : `1${' '.repeat(Math.max(columns - 1 - String(epochs).length, 1))}${epochs}`;
   lines.push(`${' '.repeat(pad)}  ${axis}  epoch`);
   lines.push(`${' '.repeat(pad)}  * training loss${validation.length ? '   o validation loss' : ''}`);
   return lines.join('\n');

@@ -5,7 +5,7 @@ import { explain } from '../explain.js';
 import { parseCommandArgs, positionals, numberOption, numberListOption, choiceOption, stringOption, UsageError, type OptionKinds } from './args.js';
 import { readModel } from './files.js';
 
-export const EXPLAIN_USAGE = 'backprop explain model.json --input 0,1 --target 1 [--lr 0.2] [--precision 3] [--format text|markdown]';
+export const EXPLAIN_USAGE = 'backprop explain model.json --input 0,1 --target 1 [--lr 0.2] [--precision 3] [--format text|markdown] [--backend auto|wasm|js]';
 
 const OPTIONS: OptionKinds = { input: 'string', target: 'string', lr: 'string', precision: 'string', format: 'string', backend: 'string' };
 
