@@ -88,6 +88,14 @@ describe('backprop train → predict → evaluate → explain', () => {
     // ŷ = σ(0.5·σ(0.3) + 0.6·σ(0.4)) = 0.656206 (docs/seed-errata.md), and the issue's own line for w5.
     expect(r.stdout).toContain('- ŷ = σ(a3) = 0.656');
     expect(r.stdout).toContain('∂E/∂w5 = ∂E/∂ŷ · ∂ŷ/∂a3 · ∂a3/∂w5 = (−0.344) · 0.226 · 0.574 = −0.0446');
+
+    // The same bare network predicts and evaluates a CSV whose columns are its inputs as they are.
+    const csv = join(dir, 'xy.csv');
+    writeFileSync(csv, 'x1,x2,y\n0,1,1\n1,0,0\n');
+    const p = backprop('predict', file, csv, '--target', 'y');
+    expect([p.code, p.stdout]).toEqual([0, 'y,p_y\n1,0.656206\n1,0.643913\n']);
+    expect(backprop('evaluate', file, csv)).toMatchObject({ code: 2, stderr: expect.stringMatching(/is a bare network: say which column holds the targets with --target COL/) });
+    expect(backprop('evaluate', file, csv, '--target', 'y').stdout).toContain('accuracy 0.5000');
   }, 30_000);
 
   it('trains a regression on a standardised target and predicts in the target\'s own units', () => {
