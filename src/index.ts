@@ -23,4 +23,4 @@ export { fitScaler, standardize, unstandardize, type Scaler } from './data/stand
 export { randomSplit, positionSplit, takeRows, type Split } from './data/split.js';
 export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/metrics.js';
 export { shiftImages, type ShiftOptions } from './data/augment.js';
-export { loadMnist, decodeMnist, MNIST_FILE, type Digits } from './data/mnist.js';
+export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';

@@ -17,13 +17,18 @@ export interface Digits {
   cols: number;
 }
 
-/** Where the packed digits live (src/data → ../../data, and the same from dist/data in the package). */
-export const MNIST_FILE = new URL('../../data/mnist/digits.bin.gz', import.meta.url);
+/**
+ * Where the packed digits live (src/data → ../../data, and the same from dist/data in the package).
+ * A function, not a constant: a bundle without import.meta.url must still load this module.
+ */
+export function mnistFile(): URL {
+  return new URL('../../data/mnist/digits.bin.gz', import.meta.url);
+}
 
 const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
 
 /** Read the packed digits (Node); `file` defaults to the package's data/mnist/digits.bin.gz. */
-export async function loadMnist(file: string | URL = MNIST_FILE): Promise<Digits> {
+export async function loadMnist(file: string | URL = mnistFile()): Promise<Digits> {
   const { readFile } = (await nodeBuiltin('node:fs/promises')) as typeof import('node:fs/promises');
   const { gunzipSync } = (await nodeBuiltin('node:zlib')) as typeof import('node:zlib');
   let bytes: Uint8Array;
