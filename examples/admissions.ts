@@ -42,9 +42,9 @@ export interface AdmissionsResult {
 }
 
 /** Train one of the lesson's networks; `hidden` = 0 is the single sigmoid unit. */
-export async function trainAdmissions(data: Admissions, options: { hidden: number; epochs: number; learningRate: number; seed?: number }): Promise<AdmissionsResult> {
+export async function trainAdmissions(data: Admissions, options: { hidden: number; epochs: number; learningRate: number; seed?: number; backend?: 'js' | 'wasm' }): Promise<AdmissionsResult> {
   const layers = options.hidden > 0 ? [FEATURES.length, options.hidden, 1] : [FEATURES.length, 1];
-  const net = await Network.create({ layers, bias: false, loss: 'quadratic', seed: options.seed ?? 42 });
+  const net = await Network.create({ layers, bias: false, loss: 'quadratic', seed: options.seed ?? 42, backend: options.backend ?? 'auto' });
   const rows = data.train.y.length;
   await net.fit(data.train.x, data.train.y, { epochs: options.epochs, batchSize: rows, learningRate: options.learningRate, shuffle: false });
   const trainMse = meanSquaredError(net.predictBatch(data.train.x), data.train.y);

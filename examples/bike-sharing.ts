@@ -65,12 +65,13 @@ export interface BikeResult {
 }
 
 /** `iterations` batches of 128, as the project counts its training budget. */
-export async function trainBikeSharing(data: BikeSharing, options: { hidden: number; iterations: number; learningRate: number; seed?: number }): Promise<BikeResult> {
+export async function trainBikeSharing(data: BikeSharing, options: { hidden: number; iterations: number; learningRate: number; seed?: number; backend?: 'js' | 'wasm' }): Promise<BikeResult> {
   const net = await Network.create({
     layers: [data.features.length, { units: options.hidden, activation: 'sigmoid' }, { units: 1, activation: 'identity' }],
     bias: false,
     loss: 'quadratic',
     seed: options.seed ?? 1,
+    backend: options.backend ?? 'auto',
   });
   const rows = data.train.y.length;
   const batchSize = 128;

@@ -5,8 +5,9 @@ import { prepareAdmissions, trainAdmissions, FEATURES } from '../examples/admiss
 import { prepareBikeSharing, trainBikeSharing } from '../examples/bike-sharing.js';
 import { trainMnist, RECIPE, splitDigits } from '../examples/mnist.js';
 import { loadMnist, accuracy } from '../src/index.js';
+import { BACKENDS } from './backends.js';
 
-describe('admissions (seeds/003)', () => {
+describe.each(BACKENDS)('admissions (seeds/003) on %s', (backend) => {
   const data = prepareAdmissions();
 
   it('prepares 6 features as the lesson: standardised gre and gpa, rank dummies, a 10% test split', () => {
@@ -20,19 +21,19 @@ describe('admissions (seeds/003)', () => {
   });
 
   it('a single sigmoid unit beats 0.65 test accuracy after 300 epochs', async () => {
-    const r = await trainAdmissions(data, { hidden: 0, epochs: 300, learningRate: 0.5 });
+    const r = await trainAdmissions(data, { hidden: 0, epochs: 300, learningRate: 0.5, backend });
     expect(r.testAccuracy).toBeGreaterThanOrEqual(0.65);
     // Students from rank-4 schools are admitted less often than from rank-1 ones: the weights learn it.
     expect(r.weights[5]).toBeLessThan(r.weights[2]);
   });
 
   it('one hidden layer beats 0.65 test accuracy after 300 epochs', async () => {
-    const r = await trainAdmissions(data, { hidden: 2, epochs: 300, learningRate: 0.5 });
+    const r = await trainAdmissions(data, { hidden: 2, epochs: 300, learningRate: 0.5, backend });
     expect(r.testAccuracy).toBeGreaterThanOrEqual(0.65);
   });
 });
 
-describe('bike sharing (the first project)', () => {
+describe.each(BACKENDS)('bike sharing (the first project) on %s', (backend) => {
   const data = prepareBikeSharing();
 
   it('has the project\'s 56 features and its 21-day test and 60-day validation sets', () => {
@@ -43,7 +44,7 @@ describe('bike sharing (the first project)', () => {
   });
 
   it('reaches validation MSE < 0.3 on standardised counts after 2,000 batches of 128', async () => {
-    const r = await trainBikeSharing(data, { hidden: 16, iterations: 2000, learningRate: 0.5 });
+    const r = await trainBikeSharing(data, { hidden: 16, iterations: 2000, learningRate: 0.5, backend });
     r.net.dispose();
     expect(r.validationMse).toBeLessThan(0.3);
     expect(r.trainMse).toBeLessThan(0.3);
