@@ -1,0 +1,47 @@
+// backprop evaluate model.json <csv>: how well the model does on a labelled file: its loss, and
+// accuracy with a confusion matrix for classes, or the mean squared error in the target's units.
+import { accuracy, confusionMatrix, meanSquaredError } from '../data/metrics.js';
+import { unstandardize } from '../data/standardize.js';
+import { parseCommandArgs, positionals, stringOption, choiceOption, UsageError, type OptionKinds } from './args.js';
+import { encodeInputs, encodeTargets, plainPreprocessing, outputWidth } from './features.js';
+import { readModel, readTable } from './files.js';
+import { formatLoss } from './progress.js';
+
+export const EVALUATE_USAGE = 'backprop evaluate model.json <csv> [--target COL] [--backend auto|wasm|js]';
+
+const OPTIONS: OptionKinds = { target: 'string', backend: 'string' };
+
+export async function evaluate(argv: string[]): Promise<void> {
+  const args = parseCommandArgs(argv, OPTIONS, 'evaluate');
+  const [modelFile, file] = positionals(args, ['model.json', 'csv'], 'evaluate');
+  const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
+  const table = readTable(file);
+  const { net, preprocessing } = readModel(modelFile, backend);
+  try {
+    const targetName = stringOption(args, 'target');
+    if (!preprocessing && targetName === undefined) throw new UsageError(`evaluate: ${modelFile} is a bare network: say which column holds the targets with --target COL`);
+    const prep = preprocessing ?? plainPreprocessing(table, net, targetName, file);
+    const x = encodeInputs(prep, table, file);
+    const y = encodeTargets(prep, table, file);
+    const K = outputWidth(prep);
+    const outputs = net.predictBatch(x);
+    const { loss } = net.evaluate(x, y);
+    console.log(`${file}: ${table.rows.length} rows, ${net.spec.loss} loss ${formatLoss(loss)}`);
+    const t = prep.target;
+    if (t.kind === 'number') {
+      const mse = meanSquaredError(outputs, y);
+      const scaled = t.scaler ? ` (on the standardised scale; in ${t.column}'s units ${formatLoss(meanSquaredError(unstandardize(outputs, t.scaler), unstandardize(y, t.scaler)))})` : '';
+      console.log(`mean squared error ${formatLoss(mse)}${scaled}`);
+      return;
+    }
+    console.log(`accuracy ${accuracy(outputs, y, K).toFixed(4)}`);
+    const names = t.kind === 'classes' ? t.categories : ['0', '1'];
+    const matrix = confusionMatrix(outputs, y, K);
+    const w = Math.max(...names.map((n) => n.length), ...matrix.flat().map((c) => String(c).length), 4);
+    console.log(`confusion matrix (rows: actual ${t.column}, columns: predicted)`);
+    console.log(`${''.padStart(w)}  ${names.map((n) => n.padStart(w)).join(' ')}`);
+    matrix.forEach((row, i) => console.log(`${names[i].padStart(w)}  ${row.map((c) => String(c).padStart(w)).join(' ')}`));
+  } finally {
+    net.dispose();
+  }
+}

