@@ -1,0 +1,136 @@
+// Property-based tests: for random architectures (1–4 weighted layers of 1–20 units, every
+// activation, a loss that fits the output), batch sizes and data, the backends agree, a batch
+// predicts what its rows predict one by one, a saved network loads back bit for bit, and a
+// zero learning rate changes nothing. Seeded (FC_SEED), so a failure replays in CI.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Network } from '../../src/index.js';
+import { BACKENDS } from '../backends.js';
+import { FC_SEED, archArb, bits, bitsOf, dataFor, mismatch } from './helpers.js';
+
+/** Both backends run the same algorithm in float32; relaxed SIMD may fuse a multiply-add, hence not exact. */
+const PARITY = 1e-5;
+const runs = (numRuns: number) => ({ seed: FC_SEED, numRuns });
+
+const batchArb = fc.integer({ min: 1, max: 9 });
+const dataSeedArb = fc.nat();
+
+describe('properties over random networks', () => {
+  it('wasm and js agree: same initial weights, outputs, gradients, and two trainSteps (rel 1e-5)', async () => {
+    await fc.assert(
+      fc.asyncProperty(archArb, batchArb, dataSeedArb, async (arch, rows, dataSeed) => {
+        const js = await Network.create({ ...arch.options, backend: 'js' });
+        const wasm = await Network.create({ ...arch.options, backend: 'wasm' });
+        const { x, y } = dataFor(arch, rows, dataSeed);
+        expect(bits(wasm)).toEqual(bits(js));
+        expect(mismatch(wasm.predictBatch(x), js.predictBatch(x), PARITY)).toBeNull();
+        const gw = wasm.gradients(x, y);
+        const gj = js.gradients(x, y);
+        gw.forEach((g, i) => {
+          expect(mismatch(g.weights, gj[i].weights, PARITY), `layer ${i} dE/dw`).toBeNull();
+          expect(g.bias === null ? null : mismatch(g.bias, gj[i].bias!, PARITY), `layer ${i} dE/db`).toBeNull();
+        });
+        for (const learningRate of [0.05, 0.05]) {
+          const lw = wasm.trainStep(x, y, { learningRate });
+          const lj = js.trainStep(x, y, { learningRate });
+          expect(mismatch([lw], [lj], PARITY), 'loss').toBeNull();
+          expect(mismatch(wasm.getParameters(), js.getParameters(), PARITY), 'parameters after the step').toBeNull();
+        }
+        js.dispose();
+        wasm.dispose();
+      }),
+      runs(1000),
+    );
+  });
+
+  it.each(BACKENDS)('predictBatch equals predict row by row, bit for bit (%s)', async (backend) => {
+    await fc.assert(
+      fc.asyncProperty(archArb, batchArb, dataSeedArb, async (arch, rows, dataSeed) => {
+        const net = await Network.create({ ...arch.options, backend });
+        const { x } = dataFor(arch, rows, dataSeed);
+        const batch = net.predictBatch(x);
+        for (let r = 0; r < rows; r++) {
+          const one = net.predict(x.subarray(r * arch.inputs, (r + 1) * arch.inputs));
+          expect(bitsOf(one), `row ${r}`).toEqual(bitsOf(batch.subarray(r * arch.outputs, (r + 1) * arch.outputs)));
+        }
+        net.dispose();
+      }),
+      runs(500),
+    );
+  });
+
+  // Found by the property above: Wasm computed sigmoid and tanh with a polynomial exp in the SIMD
+  // lanes but Math.exp in the tail, so a row's output changed by an ulp with its place in the batch.
+  it.each(['sigmoid', 'tanh'] as const)('a %s output does not depend on where its row sits in the batch (wasm lanes and tail)', async (activation) => {
+    const net = await Network.create({ layers: [1, { units: 1, activation }], bias: false, seed: 0, backend: 'wasm' });
+    net.setWeights(0, [[1]]);
+    for (const z of [0.1, -0.7, 0.625, 1.5, -3.25, 20]) {
+      const alone = bitsOf(net.predict([z]))[0];
+      for (let rows = 1; rows <= 9; rows++) {
+        expect(bitsOf(net.predictBatch(new Float32Array(rows).fill(z))), `z = ${z}, batch of ${rows}`).toEqual(new Array(rows).fill(alone));
+      }
+    }
+  });
+
+  it.each(BACKENDS)('a trained network survives JSON text on both backends: parameters, predictions and toJSON exact (%s)', async (backend) => {
+    await fc.assert(
+      fc.asyncProperty(archArb, batchArb, dataSeedArb, async (arch, rows, dataSeed) => {
+        const net = await Network.create({ ...arch.options, backend });
+        const { x, y } = dataFor(arch, rows, dataSeed);
+        net.trainStep(x, y, { learningRate: 0.1 });
+        const text = JSON.stringify(net.toJSON());
+        for (const other of ['js', 'wasm'] as const) {
+          const back = Network.fromJSON(text, { backend: other });
+          expect(back.backend).toBe(other);
+          expect(bits(back)).toEqual(bits(net));
+          expect(back.toJSON()).toEqual(net.toJSON());
+          if (other === backend) expect(bitsOf(back.predictBatch(x))).toEqual(bitsOf(net.predictBatch(x)));
+          back.dispose();
+        }
+        net.dispose();
+      }),
+      runs(400),
+    );
+  });
+
+  it('JSON keeps any finite float32 exactly: −0, subnormals, the largest and smallest magnitudes', async () => {
+    const float = fc.float({ noNaN: true, noDefaultInfinity: true });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom('js', 'wasm' as const),
+        fc.infiniteStream(float),
+        async (inputs, units, backend, values) => {
+          const net = await Network.create({ layers: [inputs, { units, activation: 'identity' }], seed: 1, backend });
+          const weights = Float32Array.from(values.take(units * inputs));
+          const bias = Float32Array.from(values.take(units));
+          net.setWeights(0, weights, bias);
+          const back = Network.fromJSON(JSON.stringify(net.toJSON()), { backend });
+          expect(bitsOf(back.getWeights(0).weights)).toEqual(bitsOf(weights));
+          expect(bitsOf(back.getWeights(0).bias!)).toEqual(bitsOf(bias));
+          net.dispose();
+          back.dispose();
+        },
+      ),
+      { ...runs(500), examples: [[2, 2, 'js', fc.Stream.of(-0, 1.401298464324817e-45, -3.4028234663852886e38, 3.4028234663852886e38, 1.1754942106924411e-38, -0)]] },
+    );
+  });
+
+  it.each(BACKENDS)('trainStep with learningRate 0 changes no bit, with sgd or momentum, and returns the batch loss (%s)', async (backend) => {
+    await fc.assert(
+      fc.asyncProperty(archArb, batchArb, dataSeedArb, fc.constantFrom('sgd', 'momentum' as const), async (arch, rows, dataSeed, optimizer) => {
+        const net = await Network.create({ ...arch.options, backend });
+        const { x, y } = dataFor(arch, rows, dataSeed);
+        const before = bits(net);
+        const loss = net.trainStep(x, y, { learningRate: 0, optimizer });
+        net.trainStep(x, y, { learningRate: 0, optimizer });
+        expect(bits(net)).toEqual(before);
+        expect(Number.isFinite(loss)).toBe(true);
+        expect(mismatch([loss], [net.evaluate(x, y).loss], 1e-6)).toBeNull();
+        net.dispose();
+      }),
+      runs(500),
+    );
+  });
+});
