@@ -61,11 +61,14 @@ const YIELD_MS = 15;
 const yieldToEventLoop = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
+/** The history keeps a loss per epoch: far beyond this its arrays hit V8's size limit, which kills the process. */
+export const MAX_EPOCHS = 10_000_000;
+
 const FIT_KEYS = [...STEP_KEYS, 'epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'onEpochEnd', 'signal'];
 
 export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, options: FitOptions): Promise<History> {
   const step = parseStepOptions(options, 'fit', FIT_KEYS);
-  const epochs = wholeNumber(options.epochs ?? 1, 'epochs', 0);
+  const epochs = wholeNumber(options.epochs ?? 1, 'epochs', 0, MAX_EPOCHS);
   const batchRequest = wholeNumber(options.batchSize ?? 32, 'batchSize', 1);
   const shuffle = options.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw new TypeError(`fit: shuffle: expected true or false, got ${describe(shuffle)}`);
@@ -152,9 +155,10 @@ function splitValidation(t: Trainer, all: Matrices, options: FitOptions): { trai
   };
 }
 
-function wholeNumber(value: unknown, name: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`fit: ${name}: expected a whole number ≥ ${min}, got ${describe(value)}`);
+function wholeNumber(value: unknown, name: string, min: number, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new RangeError(`fit: ${name}: expected a whole number ${range}, got ${describe(value)}`);
   }
   return value;
 }

@@ -24,8 +24,11 @@ export interface LayerOffsets {
 /** Rows per forward call in predictBatch/evaluate, so huge inputs do not need a huge arena. */
 export const CHUNK_ROWS = 4096;
 
-/** Round up to 4 floats (16 bytes) so each region starts on a SIMD vector boundary. */
-const align = (n: number) => (n + 3) & ~3;
+/**
+ * Round up to 4 floats (16 bytes) so each region starts on a SIMD vector boundary. Arithmetic,
+ * not `& ~3`: a bitwise op wraps beyond 2^31 and would overlap the regions of a huge network.
+ */
+const align = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
  * The arena's map. Fixed part: the parameters of all layers as ONE flat vector (weights

@@ -36,6 +36,9 @@ export interface Evaluation {
   accuracy?: number;
 }
 
+/** Most outputs predictBatch returns at once (4 GiB of float32, the JS backend's own arena limit). */
+const MAX_OUTPUTS = 2 ** 30;
+
 /** fit keeps its row order as float32 indices, exact up to 2^24. */
 const MAX_PACKED_ROWS = 2 ** 24;
 
@@ -82,7 +85,7 @@ export class Network {
     const threads = parseThreads(o.threads, label);
     const { choice, reason } = backendForSpec(spec, parseBackend(o.backend, label), threads, label);
     const backend = await startBackend(choice, threads, label);
-    const net = new Network(spec, seed, backend, reason);
+    const net = withArena(backend, label, () => new Network(spec, seed, backend, reason));
     net.initialise();
     return net;
   }
@@ -155,15 +158,20 @@ export class Network {
 
   /** Forward in chunks, each copied straight into the arena (predicting changes no weights, so a bad row midway is harmless). */
   private predictBatchChecked(inputs: Samples, rows: number, label: string): Float32Array {
-    const out = new Float32Array(rows * this.outputs);
+    if (rows * this.outputs > MAX_OUTPUTS) {
+      throw new RangeError(`${label}: ${rows} rows would give ${rows * this.outputs} outputs, more than one Float32Array holds (${MAX_OUTPUTS})`);
+    }
+    let out: Float32Array | null = null;
     for (let start = 0; start < rows; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rows - start);
       this.ensureRows(n);
       this.copyChecked(inputs, this.inputs, this.layout.input, n, label, start);
+      // Allocated once the first chunk has proved to be numbers: an array-like that only claims a huge length costs nothing.
+      out ??= new Float32Array(rows * this.outputs);
       const a = forwardPass(this.impl.kernels, this.layout, n);
       out.set(this.impl.f32.subarray(a, a + n * this.outputs), start * this.outputs);
     }
-    return out;
+    return out!;
   }
 
   /** Mean loss over the samples and, where targets are class labels, the accuracy. */
@@ -345,8 +353,10 @@ export class Network {
     }
     const saved = parseNetworkJSON(json, label);
     const { choice, reason } = backendForSpec(saved.spec, parseBackend(o.backend, label), 1, label);
-    const net = new Network(saved.spec, saved.seed, openBackend(resolveBackendName(choice), label), reason);
+    const backend = openBackend(resolveBackendName(choice), label);
+    const net = withArena(backend, label, () => new Network(saved.spec, saved.seed, backend, reason));
     if (saved.parameters.length !== net.layout.paramCount) {
+      net.dispose();
       throw new RangeError(`${label}: parameters: expected ${net.layout.paramCount} numbers for this architecture, got ${saved.parameters.length}`);
     }
     net.impl.f32.set(saved.parameters, net.layout.params);
@@ -437,6 +447,17 @@ async function startBackend(choice: BackendChoice, requested: number | 'auto', l
     // 'auto' settles for one thread where workers or shared memory are missing; an explicit count says why not.
     if (requested === 'auto') return openBackend(name, label);
     throw new Error(`${label}: threads: could not start ${threads} threads: ${(e as Error).message}`);
+  }
+}
+
+/** Build a network over a fresh backend; when its arena cannot be had, free the backend and say which call and argument. */
+function withArena(backend: Backend, label: string, build: () => Network): Network {
+  try {
+    return build();
+  } catch (e) {
+    backend.dispose();
+    if (e instanceof RangeError) throw new RangeError(`${label}: layers: ${e.message}`);
+    throw e;
   }
 }
 
