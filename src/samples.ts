@@ -83,6 +83,13 @@ function nonFinite(label: string, row: number, col: number, x: unknown, width: n
   return new RangeError(`${label}: ${where} is ${x}, expected a finite number`);
 }
 
+/** An array or typed array (not a string, not an object claiming a length): what the data helpers take. */
+export function expectArray(value: unknown, label: string, what = 'an array'): void {
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    throw new TypeError(`${label}: expected ${what}, got ${describe(value)}`);
+  }
+}
+
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;

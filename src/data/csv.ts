@@ -2,6 +2,7 @@
 // columns whose missing or malformed values are reported with the line they are on. Our own small
 // parser rather than csv-parse: it is about 80 lines, has no dependency for the browser bundle,
 // and keeps the file line of every row, which the error messages need.
+import { describe } from '../samples.js';
 
 export interface CsvTable {
   /** The header's names, in file order. */
@@ -32,11 +33,13 @@ const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', '?']);
 
 /** Parse CSV text whose first line is the header. Blank lines are skipped. */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
+  if (options === null || typeof options !== 'object') throw new TypeError(`parseCsv: options: expected an options object, got ${describe(options)}`);
   const source = options.source ?? 'csv';
   const delimiter = options.delimiter ?? ',';
-  if (typeof text !== 'string') throw new TypeError(`parseCsv: text: expected a string, got ${typeof text}`);
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new TypeError(`parseCsv: delimiter: expected one character other than a quote or newline, got ${JSON.stringify(delimiter)}`);
+  if (typeof text !== 'string') throw new TypeError(`parseCsv: text: expected a string, got ${describe(text)}`);
+  if (typeof source !== 'string') throw new TypeError(`parseCsv: source: expected a string, got ${describe(source)}`);
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw new TypeError(`parseCsv: delimiter: expected one character other than a quote or newline, got ${describe(delimiter)}`);
   }
   const records = splitRecords(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, delimiter, source);
   if (records.length === 0) throw new CsvError(source, 1, 'the file is empty; expected a header line');
@@ -114,6 +117,11 @@ function splitRecords(text: string, delimiter: string, source: string): Array<{ 
 
 /** The index of column `name`, or a CsvError naming the columns there are. */
 export function columnIndex(table: CsvTable, name: string, source = 'csv'): number {
+  const t = table as CsvTable | null;
+  if (t === null || typeof t !== 'object' || !Array.isArray(t.columns) || !Array.isArray(t.rows) || !Array.isArray(t.lines)) {
+    throw new TypeError(`${source}: table: expected what parseCsv returns, got ${describe(table)}`);
+  }
+  if (typeof name !== 'string') throw new TypeError(`${source}: column name: expected a string, got ${describe(name)}`);
   const i = table.columns.indexOf(name);
   if (i < 0) throw new CsvError(source, 1, `no column ${JSON.stringify(name)}; the columns are ${table.columns.join(', ')}`);
   return i;

@@ -1,6 +1,7 @@
 // One-hot (dummy) encoding: a categorical column becomes one 0/1 column per category, as the
 // admissions lesson does for `rank` (rank_1 … rank_4) and the bike-sharing project for season,
 // weathersit, mnth, hr and weekday. The categories are kept so new data encodes the same way.
+import { describe, expectArray } from '../samples.js';
 
 export interface Dummies {
   /** The categories in column order: numbers in numeric order, otherwise in text order. */
@@ -22,6 +23,7 @@ export interface DummyOptions {
 
 /** The distinct values, sorted numerically when every one is a number, else as text. */
 export function categoriesOf(values: readonly string[]): string[] {
+  strings(values, 'categoriesOf: values');
   const distinct = [...new Set(values.map((v) => v.trim()))];
   const numeric = distinct.every((v) => v !== '' && Number.isFinite(Number(v)));
   return numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
@@ -29,6 +31,9 @@ export function categoriesOf(values: readonly string[]): string[] {
 
 /** Dummy-encode `values`; a value outside `options.categories` throws, naming it and its line. */
 export function dummies(values: readonly string[], options: DummyOptions = {}): Dummies {
+  strings(values, 'dummies: values');
+  if (options === null || typeof options !== 'object') throw new TypeError(`dummies: options: expected an options object, got ${describe(options)}`);
+  if (options.categories !== undefined) strings(options.categories, 'dummies: categories');
   const prefix = options.prefix ?? 'value';
   const categories = options.categories ? [...options.categories] : categoriesOf(values);
   if (categories.length === 0) throw new RangeError(`dummies: ${prefix}: expected at least one category, got none`);
@@ -47,11 +52,15 @@ export function dummies(values: readonly string[], options: DummyOptions = {}): 
 
 /** Class labels 0…classes−1 as one-hot rows (n × classes, row-major): targets for a softmax output. */
 export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {
-  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`oneHot: classes: expected a whole number ≥ 2, got ${classes}`);
+  expectArray(labels, 'oneHot: labels', 'an array of class labels');
+  if (!Number.isInteger(classes) || classes < 2 || classes > 2 ** 24) {
+    throw new RangeError(`oneHot: classes: expected a whole number from 2 to ${2 ** 24}, got ${describe(classes)}`);
+  }
+  if (labels.length * classes > 2 ** 30) throw new RangeError(`oneHot: ${labels.length} labels × ${classes} classes is more than one Float32Array holds`);
   const out = new Float32Array(labels.length * classes);
   for (let r = 0; r < labels.length; r++) {
     const k = labels[r];
-    if (!Number.isInteger(k) || k < 0 || k >= classes) throw new RangeError(`oneHot: label ${r} is ${k}, expected a whole number from 0 to ${classes - 1}`);
+    if (!Number.isInteger(k) || k < 0 || k >= classes) throw new RangeError(`oneHot: label ${r} is ${describe(k)}, expected a whole number from 0 to ${classes - 1}`);
     out[r * classes + k] = 1;
   }
   return out;
@@ -59,6 +68,8 @@ export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array
 
 /** Columns (each n long) side by side as samples: n × columns.length, row-major. */
 export function columnsToRows(columns: readonly ArrayLike<number>[]): Float32Array {
+  expectArray(columns, 'columnsToRows: columns', 'an array of columns');
+  columns.forEach((c, i) => expectArray(c, `columnsToRows: column ${i}`, 'an array of numbers'));
   if (columns.length === 0) throw new RangeError('columnsToRows: expected at least one column, got none');
   const n = columns[0].length;
   columns.forEach((c, i) => {
@@ -70,4 +81,11 @@ export function columnsToRows(columns: readonly ArrayLike<number>[]): Float32Arr
     for (let r = 0; r < n; r++) out[r * width + k] = c[r];
   });
   return out;
+}
+
+function strings(values: unknown, label: string): void {
+  expectArray(values, label, 'an array of strings');
+  (values as unknown[]).forEach((v, i) => {
+    if (typeof v !== 'string') throw new TypeError(`${label}: value ${i} is ${describe(v)}, expected a string`);
+  });
 }

@@ -1,5 +1,6 @@
 // Standardisation: x → (x − mean) / std, with the mean and std kept so a prediction made on the
 // standardised scale can be mapped back (the bike-sharing project predicts standardised counts).
+import { describe, expectArray } from '../samples.js';
 
 export interface Scaler {
   mean: number;
@@ -9,6 +10,7 @@ export interface Scaler {
 
 /** The mean and sample standard deviation of `values`; a constant column cannot be standardised. */
 export function fitScaler(values: ArrayLike<number>, name = 'values'): Scaler {
+  expectArray(values, `fitScaler: ${name}`, 'an array of numbers');
   const n = values.length;
   if (n < 2) throw new RangeError(`fitScaler: ${name}: expected at least 2 values, got ${n}`);
   let sum = 0;
@@ -24,6 +26,7 @@ export function fitScaler(values: ArrayLike<number>, name = 'values'): Scaler {
 
 /** (x − mean) / std for every value, as a new array. */
 export function standardize(values: ArrayLike<number>, scaler: Scaler): Float64Array {
+  checkScaler(values, scaler, 'standardize');
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = (values[i] - scaler.mean) / scaler.std;
   return out;
@@ -31,7 +34,16 @@ export function standardize(values: ArrayLike<number>, scaler: Scaler): Float64A
 
 /** The inverse: x · std + mean, e.g. a standardised prediction back in counts. */
 export function unstandardize(values: ArrayLike<number>, scaler: Scaler): Float64Array {
+  checkScaler(values, scaler, 'unstandardize');
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i] * scaler.std + scaler.mean;
   return out;
+}
+
+function checkScaler(values: unknown, scaler: Scaler, label: string): void {
+  expectArray(values, `${label}: values`, 'an array of numbers');
+  const s = scaler as Scaler | null;
+  if (s === null || typeof s !== 'object' || !Number.isFinite(s.mean) || !Number.isFinite(s.std) || !(s.std > 0)) {
+    throw new TypeError(`${label}: scaler: expected { mean, std } from fitScaler, got ${describe(scaler)}`);
+  }
 }
