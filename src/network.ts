@@ -385,9 +385,14 @@ export class Network {
   }
 
   /** Grow the batch buffers to hold `rows` rows; parameters are kept. */
-  private ensureRows(rows: number): void {
+  private ensureRows(rows: number, label?: string): void {
     if (rows <= this.layout.capacity) return;
-    this.impl.reserve(this.layout.floatsFor(rows));
+    try {
+      this.impl.reserve(this.layout.floatsFor(rows));
+    } catch (e) {
+      if (label && e instanceof RangeError) throw new RangeError(`${label}: a batch of ${rows} rows: ${e.message}`);
+      throw e;
+    }
     this.layout.placeBatch(rows);
   }
 
@@ -408,7 +413,7 @@ export class Network {
     const rows = rowCount(inputs, this.inputs, `${label}: inputs`);
     const yRows = rowCount(targets, this.outputs, `${label}: targets`);
     if (yRows !== rows) throw new RangeError(`${label}: expected as many target rows as input rows, got ${rows} inputs and ${yRows} targets`);
-    this.ensureRows(rows);
+    this.ensureRows(rows, `${label}: inputs`);
     // Only the batch buffers are written here, so a bad value found midway changes nothing that matters.
     this.copyChecked(inputs, this.inputs, this.layout.input, rows, `${label}: inputs`);
     this.copyChecked(targets, this.outputs, this.layout.target, rows, `${label}: targets`);

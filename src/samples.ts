@@ -85,7 +85,8 @@ function nonFinite(label: string, row: number, col: number, x: unknown, width: n
 
 /** An array or typed array (not a string, not an object claiming a length): what the data helpers take. */
 export function expectArray(value: unknown, label: string, what = 'an array'): void {
-  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+  const numbers = ArrayBuffer.isView(value) && !(value instanceof DataView || value instanceof BigInt64Array || value instanceof BigUint64Array);
+  if (!Array.isArray(value) && !numbers) {
     throw new TypeError(`${label}: expected ${what}, got ${describe(value)}`);
   }
 }

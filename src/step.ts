@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import type { Layout } from './layout.js';
 import type { LossEntry } from './registry/losses.js';
-import { optimizers, DEFAULT_OPTIMIZER, type OptimizerName, type OptimizerEntry } from './registry/optimizers.js';
+import { optimizers, DEFAULT_OPTIMIZER, MAX_STATE_VECTORS, type OptimizerName, type OptimizerEntry } from './registry/optimizers.js';
 import { forwardPass, backwardPass } from './passes.js';
 import { oneOf, plainObject, rejectUnknownKeys } from './options.js';
 import { describe } from './samples.js';
@@ -77,6 +77,22 @@ export class StepRunner {
       const state = this.layout.stateVector(0);
       this.backend.f32.fill(0, state, state + step.optimizer.stateVectors * paramCount);
       this.stateOwner = step.optimizer;
+    }
+    // Finite gradients can still overflow in the update when the learning rate is large: then keep
+    // the weights in a state vector this optimizer does not use, and put them back if any came out
+    // non-finite. At learningRate ≤ 1 an overflow needs weights or gradients near 1e38, whose loss
+    // is not finite already, so the usual step pays nothing for this.
+    if (step.learningRate > 1 && step.optimizer.stateVectors < MAX_STATE_VECTORS) {
+      const backup = this.layout.stateVector(MAX_STATE_VECTORS - 1);
+      this.backend.f32.copyWithin(backup, params, params + paramCount);
+      step.optimizer.update(k, { params, grads, state: this.layout.stateVector(0), count: paramCount }, step.learningRate, step.options);
+      const overflowed = k.countNonFinite(params, paramCount);
+      if (overflowed > 0) {
+        this.backend.f32.copyWithin(params, backup, backup + paramCount);
+        this.stateOwner = null; // the optimizer's state took the same overflowing step: start it afresh
+        throw new NonFiniteError(label, `the update with learningRate ${step.learningRate} made ${overflowed} of ${paramCount} weights non-finite; the weights were not updated`);
+      }
+      return value;
     }
     step.optimizer.update(k, { params, grads, state: this.layout.stateVector(0), count: paramCount }, step.learningRate, step.options);
     return value;

@@ -1,0 +1,233 @@
+// Hostile values at every public entry point: each call either succeeds or throws a TypeError,
+// RangeError or SyntaxError (NonFiniteError and CsvError are among them) whose message starts
+// with the call and names the argument; it never crashes or hangs (vitest's timeout), and a
+// call that throws leaves every weight bit-identical.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  Network, explain, gradientCheck, parseCsv, numberColumn, dummies, oneHot, columnsToRows, fitScaler, standardize,
+} from '../../src/index.js';
+import { MAX_EPOCHS } from '../../src/fit.js';
+import { BACKENDS, type TestBackend } from '../backends.js';
+import { FC_SEED, weightSnapshot } from './helpers.js';
+
+const X = [[0.5, -1]];
+const Y = [[1, 0]];
+const make = (backend: TestBackend) =>
+  Network.create({ layers: [2, { units: 3, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], seed: 7, backend });
+
+/** Values no caller should pass, and a few odd ones that are valid (−0, a Float64Array). */
+const HOSTILE: Array<[string, unknown]> = [
+  ['undefined', undefined], ['null', null], ['true', true], ['0', 0], ['-0', -0], ['NaN', NaN], ['Infinity', Infinity],
+  ['-Infinity', -Infinity], ['1.5', 1.5], ['-1', -1], ['2^53', 2 ** 53], ['1e308', 1e308], ["''", ''], ["'ab'", 'ab'],
+  ['a symbol', Symbol('s')], ['a bigint', 1n], ['{}', {}], ['[]', []], ['[[]]', [[]]], ['ragged rows', [[1, 2], [3]]],
+  ['[NaN, 1]', [NaN, 1]], ['[[1, Infinity]]', [[1, Infinity]]], ['[[-0, -0]]', [[-0, -0]]], ['an empty Float32Array', new Float32Array(0)],
+  ['Float32Array [1, NaN]', Float32Array.from([1, NaN])], ['Float64Array [1, 2]', Float64Array.from([1, 2])],
+  ['BigInt64Array', new BigInt64Array(2)], ['[[[1, 2]]]', [[[1, 2]]]], ['rows of strings', ['ab', 'cd']],
+  ['a null row', [[1, 2], null]], ['a sparse array', [, 1]], ['{ length: -1 }', { length: -1 }], ['{ length: 1.5 }', { length: 1.5 }],
+  ['{ length: NaN }', { length: NaN }], ['{ length: 2^28 }', { length: 2 ** 28 }], ['{ length: 2^31 }', { length: 2 ** 31 }],
+  ['{ length: 1e10 }', { length: 1e10 }], ['__proto__ key', JSON.parse('{"__proto__": {"length": 2, "0": 1, "1": 2}}')],
+  ['__proto__ key with length', JSON.parse('{"length": 2, "__proto__": [1, 2]}')], ['a function', () => 1], ['a Date', new Date(0)],
+  ['a Map', new Map()], ['a Promise', Promise.resolve([[1, 2]])],
+];
+
+type Call = (net: Network, v: any) => unknown;
+/** [what, call, message pattern: the call's label and the argument], and whether a successful call may train. */
+const ENTRY_POINTS: Array<[string, Call, RegExp, boolean?]> = [
+  ['predict(input)', (n, v) => n.predict(v), /^predict: (input|expected)/],
+  ['predictBatch(inputs)', (n, v) => n.predictBatch(v), /^predictBatch: inputs/],
+  ['trainStep(inputs)', (n, v) => n.trainStep(v, Y), /^trainStep: (inputs|expected as many target rows as input rows)/, true],
+  ['trainStep(targets)', (n, v) => n.trainStep(X, v), /^trainStep: (targets|expected as many target rows as input rows)/, true],
+  ['trainStep(inputs = targets)', (n, v) => n.trainStep(v, v), /^trainStep: (inputs|targets)/, true],
+  ['trainStep(options)', (n, v) => n.trainStep(X, Y, v), /^trainStep: options/, true],
+  ['trainStep({ learningRate })', (n, v) => n.trainStep(X, Y, { learningRate: v }), /^trainStep: (learningRate|the update with learningRate)/, true],
+  ['trainStep({ optimizer })', (n, v) => n.trainStep(X, Y, { optimizer: v }), /^trainStep: optimizer/, true],
+  ['trainStep({ momentum })', (n, v) => n.trainStep(X, Y, { optimizer: 'momentum', momentum: v }), /^trainStep: momentum/, true],
+  ['gradients(inputs)', (n, v) => n.gradients(v, Y), /^gradients: (inputs|expected as many)/],
+  ['gradients(targets)', (n, v) => n.gradients(X, v), /^gradients: (targets|expected as many)/],
+  ['evaluate(inputs)', (n, v) => n.evaluate(v, Y), /^evaluate: (inputs|expected as many)/],
+  ['evaluate(targets)', (n, v) => n.evaluate(X, v), /^evaluate: (targets|expected as many)/],
+  ['fit(inputs)', (n, v) => n.fit(v, Y), /^fit: (inputs|expected as many)/, true],
+  ['fit(targets)', (n, v) => n.fit(X, v), /^fit: (targets|expected as many)/, true],
+  ['fit(options)', (n, v) => n.fit(X, Y, v), /^fit: options/, true],
+  ['fit({ epochs })', (n, v) => n.fit(X, Y, { epochs: v }), /^fit: epochs/, true],
+  ['fit({ batchSize })', (n, v) => n.fit(X, Y, { batchSize: v }), /^fit: batchSize/, true],
+  ['fit({ learningRate })', (n, v) => n.fit(X, Y, { learningRate: v }), /^fit: (learningRate|epoch 1, batch 1: the update with learningRate)/, true],
+  ['fit({ shuffle })', (n, v) => n.fit(X, Y, { shuffle: v }), /^fit: shuffle/, true],
+  ['fit({ validationSplit })', (n, v) => n.fit([...X, ...X], [...Y, ...Y], { validationSplit: v }), /^fit: validationSplit/, true],
+  ['fit({ validationData })', (n, v) => n.fit(X, Y, { validationData: v }), /^fit: validationData/, true],
+  ['fit({ onEpochEnd })', (n, v) => n.fit(X, Y, { onEpochEnd: v }), /^fit: onEpochEnd/, true],
+  ['fit({ signal })', (n, v) => n.fit(X, Y, { signal: v }), /^fit: signal/, true],
+  ['getWeights(layer)', (n, v) => n.getWeights(v), /^getWeights: layer/],
+  ['setWeights(layer)', (n, v) => n.setWeights(v, [1, 2, 3, 4, 5, 6]), /^setWeights: layer/, true],
+  ['setWeights(weights)', (n, v) => n.setWeights(0, v), /^setWeights\(0\): weights/, true],
+  ['setWeights(bias)', (n, v) => n.setWeights(0, [1, 2, 3, 4, 5, 6], v), /^setWeights\(0\): bias/, true],
+  ['trace(inputs)', (n, v) => n.trace(v, Y), /^trace: (inputs|expected as many)/],
+  ['trace(options)', (n, v) => n.trace(X, Y, v), /^trace: (options|learningRate)/],
+  ['explain(trace)', (_n, v) => explain(v), /^explain: trace/],
+  ['explain(options)', (n, v) => explain(n.trace(X, Y), v), /^explain: (options|precision|format|maxLines|maxWeights|maxSamples)/],
+  ['gradientCheck(net)', (_n, v) => gradientCheck(v, X, Y), /^gradientCheck: net/],
+  ['gradientCheck(inputs)', (n, v) => gradientCheck(n, v, Y), /^gradients: (inputs|expected as many)/],
+  ['gradientCheck(options)', (n, v) => gradientCheck(n, X, Y, v), /^gradientCheck: (options|epsilon|tolerance)/],
+  ['Network.fromJSON(json)', (_n, v) => Network.fromJSON(v), /^Network\.fromJSON/],
+  ['Network.fromJSON(json, options)', (n, v) => Network.fromJSON(n.toJSON(), v), /^Network\.fromJSON: (options|backend|unknown option)/],
+  ['Network.create(options)', (_n, v) => Network.create(v), /^Network\.create/],
+  ['Network.create({ layers })', (_n, v) => Network.create({ layers: v }), /^Network\.create: layers/],
+  ['Network.create({ layers: [2, v] })', (_n, v) => Network.create({ layers: [2, v] }), /^Network\.create: layers\[1\]/],
+  ['Network.create({ seed })', (_n, v) => Network.create({ layers: [2, 1], seed: v }), /^Network\.create: seed/],
+  ['Network.create({ loss })', (_n, v) => Network.create({ layers: [2, 1], loss: v }), /^Network\.create: loss/],
+  ['Network.create({ bias })', (_n, v) => Network.create({ layers: [2, 1], bias: v }), /^Network\.create: bias/],
+  ['Network.create({ init })', (_n, v) => Network.create({ layers: [2, 1], init: v }), /^Network\.create: init/],
+  ['Network.create({ backend })', (_n, v) => Network.create({ layers: [2, 1], backend: v }), /^Network\.create: backend/],
+  ['Network.create({ threads })', (_n, v) => Network.create({ layers: [2, 1], threads: v }), /^Network\.create: threads/],
+  ['parseCsv(text)', (_n, v) => parseCsv(v), /^(parseCsv: text|csv, line 1)/],
+  ['parseCsv(text, options)', (_n, v) => parseCsv('a,b\n1,2', v), /^parseCsv: (options|source|delimiter)/],
+  ['numberColumn(table)', (_n, v) => numberColumn(v, 'a'), /^csv: table/],
+  ['numberColumn(table, name)', (_n, v) => numberColumn(parseCsv('a,b\n1,2'), v), /^csv(: column name|, line 1: no column)/],
+  ['dummies(values)', (_n, v) => dummies(v), /^dummies: (values|value)/],
+  ['oneHot(labels)', (_n, v) => oneHot(v, 3), /^oneHot: (labels|label)/],
+  ['oneHot(labels, classes)', (_n, v) => oneHot([0, 1], v), /^oneHot: (classes|label)/],
+  ['columnsToRows(columns)', (_n, v) => columnsToRows(v), /^columnsToRows: (columns|column|expected at least one column)/],
+  ['fitScaler(values)', (_n, v) => fitScaler(v), /^fitScaler: values/],
+  ['standardize(values, scaler)', (_n, v) => standardize([1, 2], v), /^standardize: scaler/],
+];
+
+/** Run one hostile call on a fresh network; the error (if any) must be typed and named, and a throw must change nothing. */
+async function probe(backend: TestBackend, call: Call, value: unknown, pattern: RegExp, trains = false): Promise<void> {
+  const net = await make(backend);
+  net.trainStep(X, Y, { learningRate: 0.1 }); // batch buffers hold real data
+  const before = weightSnapshot(net);
+  let error: unknown = null;
+  let result: unknown;
+  try {
+    result = await call(net, value);
+  } catch (e) {
+    error = e;
+  }
+  if (result instanceof Network) result.dispose();
+  if (error === null) {
+    // Accepted (e.g. −0, a Float64Array, an omitted option): the network must still hold finite numbers.
+    if (!trains) expect(weightSnapshot(net)).toEqual(before);
+    expect(net.getParameters().every(Number.isFinite)).toBe(true);
+  } else {
+    const e = error as Error;
+    expect([TypeError, RangeError, SyntaxError].some((E) => e instanceof E), `${e?.constructor?.name}: ${e?.message}`).toBe(true);
+    expect(e.message).toMatch(pattern);
+    expect(e.message).not.toMatch(/Cannot read properties|is not a function|Cannot convert|Invalid typed array length/);
+    expect(weightSnapshot(net)).toEqual(before);
+  }
+  net.dispose();
+}
+
+describe.each(BACKENDS)('fuzz: every entry point with hostile values (%s)', (backend) => {
+  it.each(ENTRY_POINTS)('%s', async (_what, call, pattern, trains) => {
+    for (const [name, value] of HOSTILE) {
+      try {
+        await probe(backend, call, value, pattern, trains);
+      } catch (e) {
+        throw new Error(`with ${name}: ${(e as Error).message}`);
+      }
+    }
+  });
+
+  it('random values from fast-check at random entry points keep the same promises', async () => {
+    const anything = fc.anything({ withBigInt: true, withBoxedValues: true, withNullPrototype: true, withObjectString: true, withTypedArray: true, withSparseArray: true, withSet: true, withMap: true });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ENTRY_POINTS), anything, async ([, call, pattern, trains], value) => {
+        await probe(backend, call, value, pattern, trains);
+      }),
+      { seed: FC_SEED, numRuns: 300 },
+    );
+  });
+
+  it('absurd layer sizes: a RangeError naming layers, at once, whatever the arena would need', async () => {
+    // [32768, 32768] needs 16 GiB; its offsets passed 2^31 floats, where `& ~3` alignment wrapped and
+    // create then ran for minutes writing a billion weights into a 300k-float arena (fixed in src/layout.ts).
+    const start = performance.now();
+    for (const layers of [[16384, 16384], [32768, 32768], [1, 1 << 24, 1 << 24], [1 << 24, 1 << 24, 1 << 24]]) {
+      const limit = backend === 'wasm' ? /more than this runtime allows \(beyond the 4 GiB of wasm32\)/ : /more than the JS backend allows \(4096\.0 MB\)/;
+      await expect(Network.create({ layers, backend })).rejects.toThrow(RangeError);
+      await expect(Network.create({ layers, backend })).rejects.toThrow(/^Network\.create: layers: network needs \d+\.\d MB/);
+      await expect(Network.create({ layers, backend })).rejects.toThrow(limit);
+    }
+    expect(performance.now() - start).toBeLessThan(2000);
+    await expect(Network.create({ layers: [2, (1 << 24) + 1] })).rejects.toThrow(/layers\[1\]: expected a whole number of units from 1 to 16777216, got number 16777217/);
+  });
+
+  it('a batch too large for the arena names the call and leaves the network working', async () => {
+    const net = await make(backend);
+    const before = weightSnapshot(net);
+    const huge = { length: 2 * 2 ** 27 }; // 2^27 rows claimed, no values
+    expect(() => net.trainStep(huge as never, huge as never)).toThrow(/^trainStep: inputs: a batch of 134217728 rows: network needs/);
+    expect(() => net.predictBatch({ length: 1e10 } as never)).toThrow(/^predictBatch: inputs: 5000000000 rows would give 10000000000 outputs, more than one Float32Array holds/);
+    expect(weightSnapshot(net)).toEqual(before);
+    expect(net.predict([1, 1]).every(Number.isFinite)).toBe(true);
+  });
+
+  it('fit refuses an epoch count whose history V8 could not hold (it used to kill the process)', async () => {
+    const net = await make(backend);
+    await expect(net.fit(X, Y, { epochs: MAX_EPOCHS + 1 })).rejects.toThrow(/^fit: epochs: expected a whole number from 0 to 10000000, got number 10000001/);
+    await expect(net.fit(X, Y, { epochs: 2 ** 53 })).rejects.toThrow(RangeError);
+  });
+
+  it('__proto__ keys from JSON.parse are unknown options, not prototypes', async () => {
+    const net = await make(backend);
+    const before = weightSnapshot(net);
+    await expect(Network.create(JSON.parse('{"layers": [2, 1], "__proto__": {"seed": 1}}'))).rejects.toThrow(/Network\.create: unknown option "__proto__"/);
+    await expect(Network.create(JSON.parse('{"layers": [2, {"units": 1, "__proto__": {"activation": "relu"}}]}'))).rejects.toThrow(/layers\[1\]: unknown option "__proto__"/);
+    expect(() => net.trainStep(X, Y, JSON.parse('{"__proto__": {"learningRate": 100}}'))).toThrow(/trainStep: options: unknown option "__proto__"/);
+    await expect(net.fit(X, Y, JSON.parse('{"__proto__": {"epochs": 5}}'))).rejects.toThrow(/fit: options: unknown option "__proto__"/);
+    const saved = { ...net.toJSON() } as Record<string, unknown>;
+    expect(() => Network.fromJSON(JSON.parse(JSON.stringify(saved).replace('{', '{"__proto__": {"x": 1},')))).toThrow(/Network\.fromJSON: unknown field "__proto__"/);
+    expect(() => Network.fromJSON(net.toJSON(), JSON.parse('{"__proto__": {"backend": "js"}}'))).toThrow(/Network\.fromJSON: unknown option "__proto__"/);
+    expect(({} as Record<string, unknown>).seed).toBeUndefined(); // nothing reached Object.prototype
+    expect(weightSnapshot(net)).toEqual(before);
+  });
+
+  it('truncated JSON model files: every cut of the text is a SyntaxError or a named error, never a network', async () => {
+    const net = await make(backend);
+    const text = JSON.stringify(net.toJSON());
+    for (let cut = 0; cut < text.length; cut++) {
+      expect(() => Network.fromJSON(text.slice(0, cut), { backend }), `cut at ${cut}`).toThrow(/^Network\.fromJSON: not valid JSON/);
+    }
+    // Cutting inside the base64 parameters of a parsed object: too few numbers, or not whole floats.
+    const saved = net.toJSON();
+    for (let keep = 0; keep < saved.parameters.length; keep += 4) {
+      const cutJson = { ...saved, parameters: saved.parameters.slice(0, keep) };
+      expect(() => Network.fromJSON(cutJson, { backend }), `${keep} base64 characters`).toThrow(
+        /^Network\.fromJSON: parameters: (expected 17 numbers for this architecture, got \d+|\d+ bytes is not a whole number of float32 values|not valid base64)/,
+      );
+    }
+  });
+
+  it('oversized and corrupted JSON model files are refused by name', async () => {
+    const net = await make(backend);
+    const saved = net.toJSON();
+    const extra = Buffer.from(new Float32Array(18).buffer).toString('base64');
+    const nan = Buffer.from(new Float32Array([...net.getParameters().slice(0, 16), NaN]).buffer).toString('base64');
+    const cases: Array<[string, unknown, RegExp]> = [
+      ['one float too many', { ...saved, parameters: extra }, /parameters: expected 17 numbers for this architecture, got 18/],
+      ['a NaN parameter', { ...saved, parameters: nan }, /parameters: value 16 is NaN, expected a finite number/],
+      ['not base64', { ...saved, parameters: '%%%' }, /parameters: not valid base64/],
+      ['parameters as an array', { ...saved, parameters: Array.from(net.getParameters()) }, /parameters: expected a base64 string, got an array of length 17/],
+      ['a newer version', { ...saved, version: 2 }, /version: this library reads version 1, got number 2/],
+      ['another format', { ...saved, format: 'keras' }, /format: expected 'backprop-network', got the string "keras"/],
+      ['a missing field', (({ seed: _s, ...rest }) => rest)(saved), /missing field 'seed'/],
+      ['an extra field', { ...saved, optimizer: 'adam' }, /unknown field "optimizer"/],
+      ['layers too big for memory', { ...saved, layers: [32768, 32768] }, /^Network\.fromJSON: layers: network needs 16385\.\d MB/],
+      ['a negative layer', { ...saved, layers: [2, -3, 2] }, /layers\[1\]: expected a whole number of units from 1 to 16777216, got number -3/],
+      ['a 20 MB string of garbage', 'x'.repeat(20 * 2 ** 20), /^Network\.fromJSON: not valid JSON/],
+      ['deeply nested arrays', '['.repeat(100000) + ']'.repeat(100000), /^Network\.fromJSON/],
+    ];
+    for (const [what, json, message] of cases) {
+      expect(() => Network.fromJSON(json, { backend }), what).toThrow(message);
+    }
+  });
+
+  it('-0 and subnormal inputs are numbers: accepted, with finite results', async () => {
+    const net = await make(backend);
+    const out = net.predictBatch([[-0, -0], [1e-45, -1e-45]]);
+    expect(Array.from(out).every(Number.isFinite)).toBe(true);
+    expect(Array.from(out.subarray(0, 2))).toEqual(Array.from(net.predict([0, 0])));
+  });
+});
