@@ -121,6 +121,7 @@ export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, 
       history.stopped = 'callback';
       return history;
     }
+    t.live('fit'); // the callback may have disposed the network
     // Let timers, I/O and rendering run between epochs, but not so often that yielding costs more than training.
     if (performance.now() - lastYield >= YIELD_MS) {
       await yieldToEventLoop();
