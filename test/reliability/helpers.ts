@@ -1,6 +1,7 @@
 // Shared by the reliability specs: random architectures for fast-check, bit-exact snapshots of
 // a network's parameters, and seeded data that fits a loss.
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { Network, Random, type NetworkOptions } from '../../src/index.js';
 import type { ActivationName } from '../../src/registry/activations.js';
 import type { LossName } from '../../src/registry/losses.js';
@@ -90,4 +91,20 @@ export function mismatch(a: ArrayLike<number>, b: ArrayLike<number>, rtol: numbe
 export function wasmPages(net: Network): number {
   const memory = (net as unknown as { impl: { memory?: WebAssembly.Memory } }).impl.memory;
   return memory ? memory.buffer.byteLength / 65536 : 0;
+}
+
+/** A digest of the weights after a seeded fit with momentum: isolation.spec.ts compares it across processes. */
+export async function determinismDigest(backend: 'js' | 'wasm'): Promise<string> {
+  const arch: Arch = {
+    options: { layers: [5, { units: 8, activation: 'leaky-relu' }, { units: 4, activation: 'sigmoid' }, { units: 2, activation: 'identity' }], loss: 'quadratic', seed: 4 },
+    inputs: 5,
+    outputs: 2,
+    loss: 'quadratic',
+  };
+  const net = await Network.create({ ...arch.options, backend });
+  const { x, y } = dataFor(arch, 64, 11);
+  await net.fit(x, y, { epochs: 25, batchSize: 5, learningRate: 0.05, optimizer: 'momentum' });
+  const digest = createHash('sha256').update(net.getParameters()).digest('hex');
+  net.dispose();
+  return digest;
 }

@@ -1,0 +1,98 @@
+// Isolation and determinism: many networks alive at once share nothing (training them
+// interleaved, or with their fits running concurrently, gives the same bits as training each
+// alone), and the same seed gives the same bits run after run, in this process and in another.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Network, type NetworkOptions } from '../../src/index.js';
+import { BACKENDS, type TestBackend } from '../backends.js';
+import { bits, dataFor, determinismDigest, type Arch } from './helpers.js';
+
+/** Eight different networks: widths across the SIMD tails, every activation, both cross-entropies. */
+const ARCHS: Arch[] = [
+  { options: { layers: [3, { units: 5, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed: 1 }, inputs: 3, outputs: 1, loss: 'binary-cross-entropy' },
+  { options: { layers: [4, { units: 17, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 2 }, inputs: 4, outputs: 3, loss: 'categorical-cross-entropy' },
+  { options: { layers: [1, { units: 1, activation: 'identity' }], loss: 'mse', seed: 3 }, inputs: 1, outputs: 1, loss: 'mse' },
+  { options: { layers: [5, { units: 8, activation: 'leaky-relu' }, { units: 4, activation: 'sigmoid' }, { units: 2, activation: 'identity' }], loss: 'quadratic', seed: 4 }, inputs: 5, outputs: 2, loss: 'quadratic' },
+  { options: { layers: [2, 2, 1], bias: false, seed: 5 }, inputs: 2, outputs: 1, loss: 'quadratic' },
+  { options: { layers: [7, { units: 3, activation: 'tanh' }, { units: 5, activation: 'softmax' }], loss: 'categorical-cross-entropy', init: 'xavier', seed: 6 }, inputs: 7, outputs: 5, loss: 'categorical-cross-entropy' },
+  { options: { layers: [6, { units: 64, activation: 'relu' }, { units: 1, activation: 'identity' }], loss: 'mse', init: 'he', seed: 7 }, inputs: 6, outputs: 1, loss: 'mse' },
+  { options: { layers: [3, { units: 4, activation: 'sigmoid' }, { units: 3, activation: 'sigmoid' }], loss: 'binary-cross-entropy', init: 'uniform', seed: 8 }, inputs: 3, outputs: 3, loss: 'binary-cross-entropy' },
+];
+const STEPS = 40;
+const ROWS = 6;
+
+const create = (arch: Arch, backend: TestBackend) => Network.create({ ...(arch.options as NetworkOptions), backend });
+const batches = (arch: Arch, i: number) => Array.from({ length: STEPS }, (_, s) => dataFor(arch, ROWS, 1000 * i + s));
+
+describe.each(BACKENDS)('isolation (%s)', (backend) => {
+  it('eight networks trained step by step in turn end bit-identical to each trained alone', async () => {
+    const alone: number[][] = [];
+    for (const [i, arch] of ARCHS.entries()) {
+      const net = await create(arch, backend);
+      for (const { x, y } of batches(arch, i)) net.trainStep(x, y, { learningRate: 0.01, optimizer: i % 2 ? 'momentum' : 'sgd' });
+      alone.push(bits(net));
+      net.dispose();
+    }
+    const nets = await Promise.all(ARCHS.map((a) => create(a, backend)));
+    const data = ARCHS.map(batches);
+    for (let s = 0; s < STEPS; s++) {
+      nets.forEach((net, i) => net.trainStep(data[i][s].x, data[i][s].y, { learningRate: 0.01, optimizer: i % 2 ? 'momentum' : 'sgd' }));
+    }
+    nets.forEach((net, i) => expect(bits(net), `network ${i}`).toEqual(alone[i]));
+    // Interleaved predictions too: each network's outputs are its own.
+    const x = dataFor(ARCHS[1], 3, 9).x;
+    const before = nets[1].predictBatch(x);
+    nets.forEach((net, i) => net.predictBatch(dataFor(ARCHS[i], 100, i).x));
+    expect(nets[1].predictBatch(x)).toEqual(before);
+    nets.forEach((n) => n.dispose());
+  });
+
+  it('concurrent fits (shuffled, several epochs) end bit-identical to the same fits run one after another', async () => {
+    const fitData = ARCHS.map((a, i) => dataFor(a, 40, 77 + i));
+    // onEpochEnd hands control back to the event loop every epoch, so the concurrent fits really interleave.
+    const run = (net: Network, i: number) =>
+      net.fit(fitData[i].x, fitData[i].y, { epochs: 30, batchSize: 7, learningRate: 0.01, onEpochEnd: () => new Promise<void>((r) => setImmediate(r)) });
+    const sequential: number[][] = [];
+    for (const [i, arch] of ARCHS.entries()) {
+      const net = await create(arch, backend);
+      await run(net, i);
+      sequential.push(bits(net));
+      net.dispose();
+    }
+    const nets = await Promise.all(ARCHS.map((a) => create(a, backend)));
+    await Promise.all(nets.map(run));
+    nets.forEach((net, i) => expect(bits(net), `network ${i}`).toEqual(sequential[i]));
+    const fresh = await Promise.all(ARCHS.map((a) => create(a, backend)));
+    fresh.forEach((net, i) => expect(bits(net), `network ${i} trained`).not.toEqual(sequential[i]));
+    [...nets, ...fresh].forEach((n) => n.dispose());
+  });
+
+  it('the same seed gives the same bits run after run: initial weights and after fit', async () => {
+    const once = async () => {
+      const net = await create(ARCHS[1], backend);
+      const initial = bits(net);
+      const { x, y } = dataFor(ARCHS[1], 50, 5);
+      await net.fit(x, y, { epochs: 20, batchSize: 8, learningRate: 0.1 });
+      const trained = bits(net);
+      net.dispose();
+      return { initial, trained };
+    };
+    const first = await once();
+    expect(await once()).toEqual(first);
+    expect(first.trained).not.toEqual(first.initial);
+    const other = await Network.create({ ...(ARCHS[1].options as NetworkOptions), seed: 3, backend });
+    expect(bits(other)).not.toEqual(first.initial);
+    other.dispose();
+  });
+});
+
+it('another process, on each backend, computes the same trained weights as this one (sha-256 of the bits)', async () => {
+  const script = fileURLToPath(new URL('./determinism-child.ts', import.meta.url));
+  for (const backend of BACKENDS) {
+    const here = await determinismDigest(backend);
+    // The flag test/setup.ts sets here, so the child runs the same (relaxed-SIMD) kernel build.
+    const there = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script, backend], { encoding: 'utf8', timeout: 60_000 }).trim();
+    expect(there, backend).toBe(here);
+  }
+}, 120_000);
