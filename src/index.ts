@@ -16,7 +16,7 @@ export { wasmAvailable } from './backends/index.js';
 export type { Trace, TraceLayer, TraceOptions } from './trace.js';
 export { explain, type ExplainOptions } from './explain.js';
 export { gradientCheck, type GradientCheckOptions, type GradientCheckResult, type GradientCheckEntry } from './gradient-check.js';
-export { registerActivation, type CustomActivation } from './custom.js';
+export { registerActivation, registerLoss, type CustomActivation, type CustomLoss } from './custom.js';
 export { parseCsv, numberColumn, textColumn, columnIndex, CsvError, type CsvTable, type CsvOptions } from './data/csv.js';
 export { dummies, categoriesOf, oneHot, columnsToRows, type Dummies, type DummyOptions } from './data/encode.js';
 export { fitScaler, standardize, unstandardize, type Scaler } from './data/standardize.js';

@@ -2,10 +2,10 @@ import type { Backend, BackendName } from './backend.js';
 import { createBackend, resolveBackendName } from './backends/index.js';
 import { Layout, CHUNK_ROWS, type LayerShape } from './layout.js';
 import { activationEntry } from './registry/activations.js';
-import { losses, type LossEntry } from './registry/losses.js';
+import { lossEntry, type LossEntry } from './registry/losses.js';
 import { initializers } from './registry/initializers.js';
 import { Random, freshSeed } from './random.js';
-import { forwardPass } from './passes.js';
+import { forwardPass, batchLoss } from './passes.js';
 import { parseSpec, parseSeed, parseBackend, parseThreads, plainObject, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
 import { ThreadedWasmBackend } from './backends/wasm/threaded.js';
 import { availableThreads } from './backends/wasm/threads.js';
@@ -65,10 +65,10 @@ export class Network {
       shapes.push({ inputs, units: l.units, activation: activationEntry(l.activation)! });
       inputs = l.units;
     }
-    if (shapes.some((s) => s.activation.custom)) bindArena(impl);
+    this.lossEntry = lossEntry(spec.loss)!;
+    if (shapes.some((s) => s.activation.custom) || this.lossEntry.custom) bindArena(impl);
     this.layout = new Layout(impl.base, shapes, spec.bias);
     this.ensureRows(1);
-    this.lossEntry = losses[spec.loss];
     this.rng = new Random(seed);
     this.steps = new StepRunner(impl, this.layout);
   }
@@ -182,7 +182,7 @@ export class Network {
       f32.set(x.subarray(start * this.inputs, (start + n) * this.inputs), this.layout.input);
       f32.set(y.subarray(start * K, (start + n) * K), this.layout.target);
       forwardPass(this.impl.kernels, this.layout, n);
-      lossSum += n * this.lossEntry.value(this.impl.kernels, { z: out.z, a: out.a, y: this.layout.target, batch: n, outputs: K });
+      lossSum += n * batchLoss(this.impl.kernels, this.layout, this.lossEntry, n);
       if (classes) correct += countCorrect(f32, out.a, y, start, n, K);
     }
     const result: Evaluation = { loss: lossSum / rows };
