@@ -25,3 +25,4 @@ export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/met
 export { shiftImages, type ShiftOptions } from './data/augment.js';
 export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';
 export { toTfjs, fromTfjs, saveTfjs, loadTfjs, type TfjsArtifacts, type TfjsModelJSON, type TfjsWeightSpec, type TfjsTrainingConfig, type ToTfjsOptions, type FromTfjsOptions } from './exchange/tfjs.js';
+export { toOnnx, type ToOnnxOptions } from './exchange/onnx.js';
