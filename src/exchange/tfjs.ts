@@ -453,14 +453,18 @@ function littleEndian(values: Float32Array): ArrayBuffer {
 
 // ---- files (Node) ---------------------------------------------------------------------
 
+// A computed specifier, so bundlers for the browser neither follow nor reject node:fs.
+const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+type Fs = typeof import('node:fs/promises');
+type Path = typeof import('node:path');
+
 /** Write `model.json` and `weights.bin` into `dir` (created if missing), as `model.save('file://dir')` does. */
 export async function saveTfjs(net: Network, dir: string, options: ToTfjsOptions = {}): Promise<{ modelJson: string; weights: string }> {
   const label = 'saveTfjs';
   if (typeof dir !== 'string' || dir === '') throw new TypeError(`${label}: dir: expected a directory path, got ${describe(dir)}`);
   const artifacts = toTfjs(net, options);
-  // Imported when called, so a browser bundle of the library never pulls in node:fs.
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const { mkdir, writeFile } = (await nodeBuiltin('node:fs/promises')) as Fs;
+  const { join } = (await nodeBuiltin('node:path')) as Path;
   const { weightSpecs, weightData, ...rest } = artifacts;
   const modelJson: TfjsModelJSON = { ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] };
   await mkdir(dir, { recursive: true });
@@ -474,8 +478,8 @@ export async function saveTfjs(net: Network, dir: string, options: ToTfjsOptions
 export async function loadTfjs(path: string, options: FromTfjsOptions = {}): Promise<Network> {
   const label = 'loadTfjs';
   if (typeof path !== 'string' || path === '') throw new TypeError(`${label}: path: expected a directory or a model.json path, got ${describe(path)}`);
-  const { readFile } = await import('node:fs/promises');
-  const { join, dirname, resolve, relative, isAbsolute } = await import('node:path');
+  const { readFile } = (await nodeBuiltin('node:fs/promises')) as Fs;
+  const { join, dirname, resolve, relative, isAbsolute } = (await nodeBuiltin('node:path')) as Path;
   const file = path.endsWith('.json') ? path : join(path, 'model.json');
   let modelJson: TfjsModelJSON;
   try {
