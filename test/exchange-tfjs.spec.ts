@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Network, Random, registerActivation, toTfjs, fromTfjs, saveTfjs, loadTfjs, type TfjsArtifacts, type NetworkOptions } from '../src/index.js';
+import { Network, Random, registerActivation, toTfjs, fromTfjs, saveTfjs, loadTfjs, type TfjsArtifactsInput, type NetworkOptions } from '../src/index.js';
 import { BACKENDS, worstMismatch } from './backends.js';
 
 beforeAll(async () => {
@@ -26,8 +26,8 @@ function classes(x: number[][], k: number): number[][] {
   });
 }
 
-async function tfjsPredict(artifacts: TfjsArtifacts, x: number[][]): Promise<Float32Array> {
-  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+async function tfjsPredict(artifacts: tf.io.ModelArtifacts, x: number[][]): Promise<Float32Array> {
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   const out = model.predict(tf.tensor2d(x)) as tf.Tensor;
   const values = (await out.data()) as Float32Array;
   out.dispose();
@@ -36,7 +36,7 @@ async function tfjsPredict(artifacts: TfjsArtifacts, x: number[][]): Promise<Flo
 }
 
 /** TF.js artifacts of a model, as model.save hands them to a save handler. */
-async function saved(model: tf.LayersModel, includeOptimizer = false): Promise<TfjsArtifacts> {
+async function saved(model: tf.LayersModel, includeOptimizer = false): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -45,7 +45,7 @@ async function saved(model: tf.LayersModel, includeOptimizer = false): Promise<T
     }),
     { includeOptimizer },
   );
-  return artifacts as unknown as TfjsArtifacts;
+  return artifacts!;
 }
 
 const architectures: Array<{ name: string; options: NetworkOptions; targets: (x: number[][]) => number[][] }> = [
@@ -92,7 +92,7 @@ describe.each(BACKENDS)('toTfjs: a network trained here, loaded by tf.loadLayers
       ['dense_2/bias', [1]],
     ]);
     expect(Array.from(new Float32Array(a.weightData as ArrayBuffer, 0, 9))).toEqual([1, 3, 5, 2, 4, 6, 0.5, -0.5, 0.25]);
-    const model = await tf.loadLayersModel(tf.io.fromMemory(a as tf.io.ModelArtifacts));
+    const model = await tf.loadLayersModel(tf.io.fromMemory(a));
     expect(Array.from(await model.layers[0].getWeights()[0].data())).toEqual([1, 3, 5, 2, 4, 6]);
   });
 
@@ -101,7 +101,7 @@ describe.each(BACKENDS)('toTfjs: a network trained here, loaded by tf.loadLayers
     const y = x.map((r) => [r[0], r[1] + r[2], -r[2]]);
     const net = await Network.create({ layers: [3, { units: 4, activation: 'tanh' }, { units: 3, activation: 'identity' }], loss: 'quadratic', seed: 8, backend });
     const artifacts = toTfjs(net, { training: { learningRate: 0.2 } });
-    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     await model.trainOnBatch(tf.tensor2d(x), tf.tensor2d(y));
     net.trainStep(x, y, { learningRate: 0.2 });
     const theirs = (await (model.predict(tf.tensor2d(x)) as tf.Tensor).data()) as Float32Array;
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('toTfjs: a network trained here, loaded by tf.loadLayers
     const y = x.map((r) => [r[0] > 0 ? 1 : 0, r[1] > 0 ? 1 : 0]);
     const net = await Network.create({ layers: [2, { units: 3, activation: 'relu' }, { units: 2, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed: 4, backend });
     const artifacts = toTfjs(net, { training: { optimizer: 'momentum', learningRate: 0.3, momentum: 0.5 } });
-    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     for (let step = 0; step < 2; step++) {
       await model.trainOnBatch(tf.tensor2d(x), tf.tensor2d(y));
       net.trainStep(x, y, { learningRate: 0.3, optimizer: 'momentum', momentum: 0.5 });
@@ -211,7 +211,56 @@ describe('saveTfjs / loadTfjs', () => {
       expect(bin.byteLength).toBe(net.parameterCount * 4);
       const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async () => [modelJson.weightsManifest[0].weights, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)]);
       const probe = samples(new Random(3), 4, 3);
-      expect(worstMismatch(await tfjsPredict(artifacts as unknown as TfjsArtifacts, probe), net.predictBatch(probe), 1e-5)).toBeNull();
+      expect(worstMismatch(await tfjsPredict(artifacts, probe), net.predictBatch(probe), 1e-5)).toBeNull();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a model.json laid out as tensorflowjs_converter writes a Keras model, with values worked by hand', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'backprop-keras-'));
+    try {
+      // Keras 2 through the converter: model_config and training_config inside modelTopology, an
+      // InputLayer first, snake_case names, the weights in a group1-shard1of1.bin.
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: 'keras v2.15.0',
+        convertedBy: 'TensorFlow.js Converter v4.22.0',
+        modelTopology: {
+          keras_version: '2.15.0',
+          backend: 'tensorflow',
+          model_config: {
+            class_name: 'Sequential',
+            config: {
+              name: 'sequential',
+              layers: [
+                { class_name: 'InputLayer', config: { batch_input_shape: [null, 2], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input' } },
+                { class_name: 'Dense', config: { name: 'dense', trainable: true, dtype: 'float32', units: 2, activation: 'relu', use_bias: true } },
+                { class_name: 'Dense', config: { name: 'dense_1', trainable: true, dtype: 'float32', units: 1, activation: 'sigmoid', use_bias: true } },
+              ],
+            },
+          },
+          training_config: { loss: 'binary_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'Adam', config: { learning_rate: 0.001 } } },
+        },
+        weightsManifest: [{
+          paths: ['group1-shard1of1.bin'],
+          weights: [
+            { name: 'dense/kernel', shape: [2, 2], dtype: 'float32' },
+            { name: 'dense/bias', shape: [2], dtype: 'float32' },
+            { name: 'dense_1/kernel', shape: [2, 1], dtype: 'float32' },
+            { name: 'dense_1/bias', shape: [1], dtype: 'float32' },
+          ],
+        }],
+      };
+      const fs = await import('node:fs/promises');
+      await fs.writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
+      // kernel rows are inputs: kernel[k][j] connects input k to unit j.
+      await fs.writeFile(join(dir, 'group1-shard1of1.bin'), new Uint8Array(new Float32Array([1, 2, 3, 4, 0.5, -1, 1, -1, 0]).buffer));
+      const net = await loadTfjs(dir, { backend: 'js' });
+      expect([net.spec.loss, net.spec.layers]).toEqual(['binary-cross-entropy', [{ units: 2, activation: 'relu' }, { units: 1, activation: 'sigmoid' }]]);
+      expect(Array.from(net.getWeights(0).weights)).toEqual([1, 3, 2, 4]); // ours: row j = weights into unit j
+      // x = [1, 1]: hidden z = [1 + 3 + 0.5, 2 + 4 − 1] = [4.5, 5], relu keeps it; output z = 4.5 − 5 = −0.5; σ(−0.5) = 0.37754066879814546.
+      expect(net.predict([1, 1])[0]).toBeCloseTo(0.37754066879814546, 6);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -235,7 +284,8 @@ describe('saveTfjs / loadTfjs', () => {
 
 describe('TF.js exchange: what cannot be mapped is named', () => {
   const dense = (name: string, units: number, extra: object = {}) => ({ class_name: 'Dense', config: { name, units, activation: 'linear', use_bias: false, ...extra } });
-  const artifacts = (layers: object[], weightSpecs: TfjsArtifacts['weightSpecs'] = [{ name: 'd/kernel', shape: [2, 1], dtype: 'float32' }]): TfjsArtifacts => ({
+  type Spec = { name: string; shape: number[]; dtype: string; quantization?: object };
+  const artifacts = (layers: object[], weightSpecs: Spec[] = [{ name: 'd/kernel', shape: [2, 1], dtype: 'float32' }]): TfjsArtifactsInput => ({
     modelTopology: { class_name: 'Sequential', config: { name: 's', layers } },
     weightSpecs,
     weightData: new Float32Array(weightSpecs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0)).buffer,

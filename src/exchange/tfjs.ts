@@ -12,44 +12,55 @@ import { FORMAT, FORMAT_VERSION, floatsToBase64, type NetworkJSON } from '../ser
 import { describe } from '../samples.js';
 import { exchangeNames, builtinActivation } from './names.js';
 
-/** One tensor in the weight buffer, as TF.js describes it. */
+/** One tensor in the weight buffer, as TF.js describes it (we write float32 only). */
 export interface TfjsWeightSpec {
   name: string;
   shape: number[];
-  dtype: string;
-  quantization?: unknown;
-  group?: string;
+  dtype: 'float32';
 }
 
 /** The Keras training config TF.js compiles a loaded model with. */
 export interface TfjsTrainingConfig {
-  loss: string | string[] | Record<string, string>;
-  metrics?: unknown;
-  optimizer_config: { class_name: string; config: Record<string, unknown> };
-  [key: string]: unknown;
+  loss: string;
+  metrics: string[];
+  optimizer_config: { class_name: string; config: Record<string, number | boolean> };
 }
 
-/** In-memory artifacts: what `tf.io.fromMemory` takes and `tf.io.withSaveHandler` receives. */
+/** In-memory artifacts, as `tf.io.fromMemory` takes them: pass them on without a cast. */
 export interface TfjsArtifacts {
   modelTopology: Record<string, unknown>;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
   weightSpecs: TfjsWeightSpec[];
-  weightData: ArrayBuffer | ArrayBuffer[];
+  weightData: ArrayBuffer;
   trainingConfig?: TfjsTrainingConfig;
-  userDefinedMetadata?: Record<string, unknown>;
+  userDefinedMetadata: { backprop: { loss: LossName } };
 }
 
-/** The parsed `model.json` of a saved model: its weight specs live in `weightsManifest`. */
-export interface TfjsModelJSON {
-  modelTopology: Record<string, unknown>;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
+/** The `model.json` saveTfjs writes: the weight specs live in `weightsManifest`. */
+export interface TfjsModelJSON extends Omit<TfjsArtifacts, 'weightSpecs' | 'weightData'> {
   weightsManifest: Array<{ paths: string[]; weights: TfjsWeightSpec[] }>;
-  trainingConfig?: TfjsTrainingConfig;
-  userDefinedMetadata?: Record<string, unknown>;
+}
+
+/**
+ * What fromTfjs reads: `tf.io.ModelArtifacts` (from a save handler) fits as it is. Loosely
+ * typed because files from Keras or other TF.js versions vary; every field is checked.
+ */
+export interface TfjsArtifactsInput {
+  modelTopology?: unknown;
+  weightSpecs?: readonly unknown[];
+  weightData?: unknown;
+  trainingConfig?: unknown;
+  userDefinedMetadata?: unknown;
+}
+
+/** A parsed model.json (`tf.io.ModelJSON`), whose weights come separately. */
+export interface TfjsModelJSONInput {
+  modelTopology?: unknown;
+  weightsManifest: readonly unknown[];
+  trainingConfig?: unknown;
+  userDefinedMetadata?: unknown;
 }
 
 export interface ToTfjsOptions {
@@ -185,12 +196,12 @@ function kerasTrainingConfig(value: unknown, loss: LossName, outputs: number, la
  * parsed model.json and its weights (the files concatenated in manifest order).
  * Dropout is skipped: it is the identity at inference.
  */
-export function fromTfjs(artifacts: TfjsArtifacts, options?: FromTfjsOptions): Network;
-export function fromTfjs(modelJson: TfjsModelJSON, weights: ArrayBuffer | ArrayBufferView | ArrayBuffer[], options?: FromTfjsOptions): Network;
+export function fromTfjs(artifacts: TfjsArtifactsInput, options?: FromTfjsOptions): Network;
+export function fromTfjs(modelJson: TfjsModelJSONInput, weights: ArrayBuffer | ArrayBufferView | ArrayBuffer[], options?: FromTfjsOptions): Network;
 export function fromTfjs(model: unknown, second?: unknown, third?: unknown): Network {
   const label = 'fromTfjs';
   const m = plainObject(model, `${label}: model`);
-  let specs: TfjsWeightSpec[];
+  let specs: unknown[];
   let data: Uint8Array;
   let options: unknown;
   if (m.weightsManifest !== undefined) {
@@ -199,13 +210,13 @@ export function fromTfjs(model: unknown, second?: unknown, third?: unknown): Net
     specs = manifest.flatMap((g, i) => {
       const group = plainObject(g, `${label}: weightsManifest[${i}]`);
       if (!Array.isArray(group.weights)) throw new TypeError(`${label}: weightsManifest[${i}].weights: expected an array, got ${describe(group.weights)}`);
-      return group.weights as TfjsWeightSpec[];
+      return group.weights as unknown[];
     });
     data = bytesOf(second, `${label}: weights`);
     options = third;
   } else {
     if (!Array.isArray(m.weightSpecs)) throw new TypeError(`${label}: weightSpecs: expected an array (or a model.json with weightsManifest), got ${describe(m.weightSpecs)}`);
-    specs = m.weightSpecs as TfjsWeightSpec[];
+    specs = m.weightSpecs;
     data = bytesOf(m.weightData, `${label}: weightData`);
     options = second;
   }
@@ -370,7 +381,9 @@ function lossOf(m: Record<string, unknown>, label: string): LossName {
   const meta = m.userDefinedMetadata as { backprop?: { loss?: unknown } } | undefined;
   const saved = meta?.backprop?.loss;
   if (typeof saved === 'string' && Object.hasOwn(losses, saved)) return saved as LossName;
-  const training = m.trainingConfig as { loss?: unknown } | undefined | null;
+  // TF.js writes trainingConfig beside the topology; tensorflowjs_converter keeps Keras' training_config inside it.
+  const topology = m.modelTopology as { training_config?: unknown } | null | undefined;
+  const training = (m.trainingConfig ?? topology?.training_config) as { loss?: unknown } | undefined | null;
   if (training === undefined || training === null) return 'mse';
   const loss = training.loss;
   if (typeof loss === 'string' && Object.hasOwn(LOSSES_FROM_KERAS, loss)) return LOSSES_FROM_KERAS[loss];
@@ -383,12 +396,12 @@ interface Tensor {
 }
 
 /** Decode the weight buffer by its specs, in order, as little-endian float32. */
-function readWeights(specs: TfjsWeightSpec[], data: Uint8Array, label: string): Map<string, Tensor> {
+function readWeights(specs: unknown[], data: Uint8Array, label: string): Map<string, Tensor> {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const out = new Map<string, Tensor>();
   let at = 0;
   specs.forEach((s, i) => {
-    const where = `${label}: weight ${i} (${describe(s?.name)})`;
+    const where = `${label}: weight ${i} (${describe((s as { name?: unknown } | null)?.name)})`;
     const spec = plainObject(s, where);
     if (typeof spec.name !== 'string') throw new TypeError(`${where}: name: expected a string, got ${describe(spec.name)}`);
     if (spec.quantization !== undefined) throw new TypeError(`${where}: quantized weights are not supported; save the model without quantization`);
