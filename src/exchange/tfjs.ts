@@ -227,10 +227,16 @@ export function fromTfjs(model: unknown, second?: unknown, third?: unknown): Net
   const dense = readTopology(m.modelTopology, label);
 
   const firstWidth = dense.declaredInputs ?? lookup(tensors, dense.layers[0].name, 'kernel', `${label}: Dense layer '${dense.layers[0].name}'`).shape[0];
-  let inputs = firstWidth;
-  const parameters: number[] = [];
-  const layers: Array<{ units: number; activation: ActivationName }> = [];
   const withBias = dense.layers.some((l) => l.useBias);
+  let count = 0;
+  for (let i = 0, width = firstWidth; i < dense.layers.length; width = dense.layers[i++].units) {
+    count += dense.layers[i].units * (width + (withBias ? 1 : 0));
+  }
+  // Ours: weights then bias, layer after layer (src/layout.ts); a shape mismatch throws below before it is used.
+  const parameters = new Float32Array(count);
+  let at = 0;
+  let inputs = firstWidth;
+  const layers: Array<{ units: number; activation: ActivationName }> = [];
   for (const l of dense.layers) {
     const where = `${label}: Dense layer '${l.name}'`;
     const kernel = lookup(tensors, l.name, 'kernel', where);
@@ -239,15 +245,14 @@ export function fromTfjs(model: unknown, second?: unknown, third?: unknown): Net
     }
     const width = kernel.shape[0];
     if (width !== inputs) throw new RangeError(`${where}: kernel: expected ${inputs} rows (the width before it), got ${width}`);
-    for (let j = 0; j < l.units; j++) for (let k = 0; k < width; k++) parameters.push(kernel.values[k * l.units + j]);
+    for (let j = 0; j < l.units; j++) for (let k = 0; k < width; k++) parameters[at++] = kernel.values[k * l.units + j];
     if (l.useBias) {
       const bias = lookup(tensors, l.name, 'bias', where);
       if (bias.values.length !== l.units || bias.shape.length !== 1) throw new RangeError(`${where}: bias: expected shape [${l.units}], got [${bias.shape.join(', ')}]`);
-      parameters.push(...bias.values);
-    } else if (withBias) {
-      // Some layers have biases: ours is all or none, so a bias-free Dense gets zeros, the same function.
-      for (let j = 0; j < l.units; j++) parameters.push(0);
+      parameters.set(bias.values, at);
     }
+    // Some layers have biases: ours is all or none, so a bias-free Dense keeps zeros, the same function.
+    if (withBias) at += l.units;
     layers.push({ units: l.units, activation: l.activation });
     inputs = l.units;
   }
@@ -262,7 +267,7 @@ export function fromTfjs(model: unknown, second?: unknown, third?: unknown): Net
     bias: withBias,
     init: DEFAULT_INIT,
     seed: 0,
-    parameters: floatsToBase64(Float32Array.from(parameters)),
+    parameters: floatsToBase64(parameters),
   };
   return Network.fromJSON(json, { backend });
 }
