@@ -2,7 +2,7 @@
 // request falls back or fails, saying why), trains with the same passes, and gradientCheck
 // tells a right derivative from a wrong one.
 import { describe, expect, it } from 'vitest';
-import { Network, Random, registerLoss, gradientCheck, explain, wasmAvailable } from '../src/index.js';
+import { Network, Random, registerLoss, gradientCheck, explain, wasmAvailable, toTfjs } from '../src/index.js';
 import { worstMismatch } from './backends.js';
 
 registerLoss('my-quadratic', { value: (a, y) => 0.5 * (a - y) ** 2, derivative: (a, y) => a - y });
@@ -74,6 +74,9 @@ describe('registerLoss', () => {
     const copy = Network.fromJSON(net.toJSON());
     expect(copy.spec.loss).toBe('log-cosh');
     expect(copy.evaluate(X, Y).loss).toBe(net.evaluate(X, Y).loss);
+    // TF.js has no such loss: the weights export, a training config cannot.
+    expect(toTfjs(net).userDefinedMetadata.backprop.loss).toBe('log-cosh');
+    expect(() => toTfjs(net, { training: { learningRate: 0.1 } })).toThrow(/toTfjs: training: the custom loss 'log-cosh' has no TensorFlow.js equivalent/);
     const plain = await Network.create({ layers: [3, 2], seed: 1 });
     expect(plain.backend).toBe(wasmAvailable() ? 'wasm' : 'js');
   });

@@ -35,7 +35,7 @@ export interface TfjsArtifacts {
   weightSpecs: TfjsWeightSpec[];
   weightData: ArrayBuffer;
   trainingConfig?: TfjsTrainingConfig;
-  userDefinedMetadata: { backprop: { loss: LossName } };
+  userDefinedMetadata: { backprop: { loss: string } };
 }
 
 /** The `model.json` saveTfjs writes: the weight specs live in `weightsManifest`. */
@@ -165,8 +165,9 @@ export function toTfjs(net: Network, options: ToTfjsOptions = {}): TfjsArtifacts
   return artifacts;
 }
 
-function kerasTrainingConfig(value: unknown, loss: LossName, outputs: number, label: string): TfjsTrainingConfig {
+function kerasTrainingConfig(value: unknown, loss: string, outputs: number, label: string): TfjsTrainingConfig {
   const where = `${label}: training`;
+  if (!Object.hasOwn(KERAS_LOSSES, loss)) throw new TypeError(`${where}: the custom loss '${loss}' has no TensorFlow.js equivalent; export without training`);
   const t = plainObject(value, where);
   rejectUnknownKeys(t, ['optimizer', 'learningRate', 'momentum'], where);
   const optimizer = t.optimizer === undefined ? 'sgd' : oneOf(t.optimizer, ['sgd', 'momentum'] as const, `${where}.optimizer`);
@@ -179,7 +180,7 @@ function kerasTrainingConfig(value: unknown, loss: LossName, outputs: number, la
     throw new RangeError(`${where}.momentum: expected a number from 0 up to (not including) 1, got ${describe(momentum)}`);
   }
   if (optimizer === 'sgd' && t.momentum !== undefined) throw new TypeError(`${where}.momentum: only the 'momentum' optimizer takes it`);
-  const { keras, learningRateScale } = KERAS_LOSSES[loss];
+  const { keras, learningRateScale } = KERAS_LOSSES[loss as LossName];
   const learningRate = rate * learningRateScale(outputs);
   return {
     loss: keras,
