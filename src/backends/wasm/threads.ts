@@ -97,7 +97,7 @@ export class ThreadPool {
     const workers: WorkerHandle[] = [];
     const ready: Promise<void>[] = [];
     if (isNode()) {
-      const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
+      const { Worker } = (await nodeBuiltin('node:worker_threads')) as typeof import('node:worker_threads');
       for (let i = 0; i < count; i++) {
         const w = new Worker(WORKER_SOURCE, { eval: true, workerData: data(i) });
         w.unref(); // a forgotten dispose() must not keep the process alive
@@ -178,6 +178,12 @@ export class ThreadPool {
   }
 }
 
+/**
+ * A Node built-in, imported through a variable only on Node's path: bundlers (esbuild, Vite,
+ * webpack) leave such an import alone, so the browser bundle never asks for node:worker_threads.
+ */
+const nodeBuiltin = (name: string): Promise<unknown> => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
+
 function isNode(): boolean {
   return typeof process === 'object' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
 }
@@ -186,7 +192,7 @@ function isNode(): boolean {
 export async function availableThreads(): Promise<number> {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 1;
   if (isNode()) {
-    const os = (await import(/* @vite-ignore */ 'node:os' as string)) as typeof import('node:os');
+    const os = (await nodeBuiltin('node:os')) as typeof import('node:os');
     return Math.max(1, os.availableParallelism());
   }
   // Browsers hand out SharedArrayBuffer only to cross-origin-isolated pages.
