@@ -36,6 +36,11 @@ const server = createServer(async (req, res) => {
     res.end();
     return;
   }
+  if (url.pathname === '/favicon.ico') {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
   let path = decodeURIComponent(url.pathname);
   if (path.endsWith('/')) path += 'index.html';
   const file = normalize(join(root, path));
