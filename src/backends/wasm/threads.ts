@@ -92,6 +92,10 @@ export class ThreadPool {
   /** Start `count` workers, each instantiating `module` on `memory`; resolves once all are ready. */
   static async start(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory, names: readonly string[]): Promise<ThreadPool> {
     if (count > MAX_WORKERS) throw new RangeError(`threads: at most ${MAX_WORKERS + 1} threads, got ${count + 1}`);
+    if (typeof SharedArrayBuffer !== 'function') {
+      throw new Error('SharedArrayBuffer is unavailable: browsers give it only to cross-origin-isolated pages ' +
+        '(served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');
+    }
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     const data = (index: number) => ({ module, memory, control, index, names });
     const workers: WorkerHandle[] = [];
