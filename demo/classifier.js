@@ -169,7 +169,7 @@ function drawLoss() {
   ctx.stroke();
 }
 
-$('env').textContent = globalThis.crossOriginIsolated
-  ? 'This page is cross-origin isolated, so `threads: 2` would work here too.'
-  : 'This page is not cross-origin isolated: SharedArrayBuffer, and with it `threads > 1`, is unavailable.';
+$('env').innerHTML = globalThis.crossOriginIsolated
+  ? 'This page is cross-origin isolated, so <code>threads: 2</code> works here too.'
+  : 'This page is not cross-origin isolated: SharedArrayBuffer, and with it <code>threads</code> above 1, is unavailable.';
 reset();
