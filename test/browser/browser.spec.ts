@@ -2,10 +2,10 @@
 // never a downloaded browser). The page loads dist/backprop.browser.js from the demo server on
 // localhost and runs test/browser/scenarios.ts; the same scenarios run here in Node on src/, and
 // the numbers must agree bit for bit. Then the demo page: train, draw a digit, step through backprop.
-// Needs `npm run build:browser` first (npm test's pretest runs it).
+// Rebuilds dist/backprop.browser.js first if src/ is newer (npm test's pretest builds it anyway).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,21 +40,18 @@ function serve(...flags: string[]): Promise<string> {
   });
 }
 
-function newestFile(dir: string): { file: string; time: number } {
-  let newest = { file: '', time: 0 };
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    const found = entry.isDirectory() ? newestFile(path) : { file: path, time: statSync(path).mtimeMs };
-    if (found.time > newest.time) newest = found;
-  }
-  return newest;
+/** The latest modification time of any file under dir. */
+function newestTime(dir: string): number {
+  return Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? newestTime(path) : statSync(path).mtimeMs;
+  }));
 }
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build:browser\` (npm test's pretest does)`);
-  const newest = newestFile(join(root, 'src'));
-  if (newest.time > statSync(BUNDLE).mtimeMs) {
-    throw new Error(`dist/backprop.browser.js is older than ${newest.file.slice(root.length)}: run \`npm run build:browser\` (npm test's pretest does)`);
+  // A missing or stale bundle is rebuilt (esbuild, well under a second): the tests always run today's src/.
+  if (!existsSync(BUNDLE) || newestTime(join(root, 'src')) > statSync(BUNDLE).mtimeMs) {
+    execFileSync(process.execPath, [join(root, 'scripts/build-browser.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
   // The scenarios go into the page as plain JS: types stripped, nothing else changed.
