@@ -61,6 +61,10 @@ const server = createServer(async (req, res) => {
   }
 });
 
+server.on('error', (e) => {
+  console.error(`serve-demo: cannot listen on port ${port}: ${e.message} (--port N or PORT=N picks another)`);
+  process.exit(1);
+});
 server.listen(port, '127.0.0.1', () => {
   const { port: actual } = server.address();
   console.log(`serve-demo: http://localhost:${actual}/demo/ (${isolated ? 'cross-origin isolated' : 'not isolated'}; Ctrl-C stops)`);

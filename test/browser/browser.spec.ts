@@ -135,6 +135,22 @@ describe('the browser bundle', () => {
     expect(exportsMap).toEqual({ types: './dist/index.d.ts', browser: './dist/backprop.browser.js', import: './dist/index.js' });
   });
 
+  it('is served by the demo server, which serves demo/ and dist/ only, cross-origin isolated unless told not to', async () => {
+    const get = (url: string) => fetch(url, { redirect: 'manual' });
+    const page = await get(`${isolatedUrl}/demo/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    const bundle = await get(`${plainUrl}/dist/backprop.browser.js`);
+    expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(Buffer.from(await bundle.arrayBuffer()).equals(readFileSync(BUNDLE))).toBe(true);
+    expect(bundle.headers.get('cross-origin-opener-policy')).toBeNull();
+    expect((await get(`${isolatedUrl}/`)).headers.get('location')).toBe('/demo/');
+    for (const outside of ['/package.json', '/src/index.ts', '/%2e%2e/package.json', '/demo/..%2f..%2fpackage.json', '/demo/%2e%2e/package.json']) {
+      expect((await get(`${isolatedUrl}${outside}`)).status, outside).toBe(404);
+    }
+  });
+
   it('runs alone on a page with one <script type="module">: XOR on the main thread', async () => {
     const { page, done } = await open(`${plainUrl}/demo/bundle.html`);
     await page.waitForSelector('body[data-done]', { timeout: 30_000 });
