@@ -24,5 +24,3 @@ export { randomSplit, positionSplit, takeRows, type Split } from './data/split.j
 export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/metrics.js';
 export { shiftImages, type ShiftOptions } from './data/augment.js';
 export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';
-export { toTfjs, fromTfjs, saveTfjs, loadTfjs, type TfjsArtifacts, type TfjsModelJSON, type TfjsArtifactsInput, type TfjsModelJSONInput, type TfjsWeightSpec, type TfjsTrainingConfig, type ToTfjsOptions, type FromTfjsOptions } from './exchange/tfjs.js';
-export { toOnnx, type ToOnnxOptions } from './exchange/onnx.js';

@@ -2,7 +2,8 @@
 // request falls back or fails, saying why), trains with the same passes, and gradientCheck
 // tells a right derivative from a wrong one.
 import { describe, expect, it } from 'vitest';
-import { Network, Random, registerLoss, gradientCheck, explain, wasmAvailable, toTfjs } from '../src/index.js';
+import { Network, Random, registerLoss, gradientCheck, explain, wasmAvailable } from '../src/index.js';
+import { toTfjs } from '../src/exchange/index.js';
 import { worstMismatch } from './backends.js';
 
 registerLoss('my-quadratic', { value: (a, y) => 0.5 * (a - y) ** 2, derivative: (a, y) => a - y });

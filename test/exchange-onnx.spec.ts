@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Network, Random, registerActivation, toOnnx, type NetworkOptions } from '../src/index.js';
+import { Network, Random, registerActivation, type NetworkOptions } from '../src/index.js';
+import { toOnnx } from '../src/exchange/index.js';
 import { BACKENDS, worstMismatch } from './backends.js';
 
 interface DecodedModel {

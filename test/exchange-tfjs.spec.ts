@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Network, Random, registerActivation, toTfjs, fromTfjs, saveTfjs, loadTfjs, type TfjsArtifactsInput, type NetworkOptions } from '../src/index.js';
+import { Network, Random, registerActivation, type NetworkOptions } from '../src/index.js';
+import { toTfjs, fromTfjs, saveTfjs, loadTfjs, type TfjsArtifactsInput } from '../src/exchange/index.js';
 import { BACKENDS, worstMismatch } from './backends.js';
 
 beforeAll(async () => {

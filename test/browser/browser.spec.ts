@@ -13,10 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
 import * as lib from '../../src/index.js';
+import { toOnnx } from '../../src/exchange/index.js';
 import { classifier, threaded, workedExample, type Backend, type WorkedRun } from './scenarios.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const BUNDLE = join(root, 'dist/backprop.browser.js');
+const EXCHANGE_BUNDLE = join(root, 'dist/backprop-exchange.browser.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = join(root, 'test-output');
 const BACKENDS: Backend[] = ['js', 'wasm'];
@@ -50,7 +52,8 @@ function newestTime(dir: string): number {
 
 beforeAll(async () => {
   // A missing or stale bundle is rebuilt (esbuild, well under a second): the tests always run today's src/.
-  if (!existsSync(BUNDLE) || newestTime(join(root, 'src')) > statSync(BUNDLE).mtimeMs) {
+  const stale = (file: string) => !existsSync(file) || newestTime(join(root, 'src')) > statSync(file).mtimeMs;
+  if (stale(BUNDLE) || stale(EXCHANGE_BUNDLE)) {
     execFileSync(process.execPath, [join(root, 'scripts/build-browser.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
@@ -131,9 +134,41 @@ describe('the browser bundle', () => {
     expect(Object.keys(result.metafile.inputs).filter((f) => f !== '<stdin>')).toEqual(['dist/backprop.browser.js']);
     // Node matches conditions in the map's order and never sets "browser", so it keeps dist/index.js
     // (.ci/run imports the package by name in Node to prove it).
-    const exportsMap = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['.'];
-    expect(exportsMap).toEqual({ types: './dist/index.d.ts', browser: './dist/backprop.browser.js', import: './dist/index.js' });
+    const exportsMap = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports;
+    expect(exportsMap['.']).toEqual({ types: './dist/index.d.ts', browser: './dist/backprop.browser.js', import: './dist/index.js' });
+    expect(exportsMap['./exchange']).toEqual({
+      types: './dist/exchange/index.d.ts',
+      browser: './dist/backprop-exchange.browser.js',
+      import: './dist/exchange/index.js',
+    });
   });
+
+  it('backprop/exchange is a second module that imports only the core bundle, and converts in Chromium as in Node', async () => {
+    const text = readFileSync(EXCHANGE_BUNDLE, 'utf8');
+    expect(text.match(/from\s*"[^"]*"/g)).toEqual(['from"./backprop.browser.js"']);
+    const options = { layers: [3, { units: 4, activation: 'tanh' }, { units: 2, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 5 };
+    const node = await lib.Network.create({ ...options, backend: 'js' });
+    const { page, done } = await open(`${plainUrl}/demo/bundle.html`);
+    const result = (await page.evaluate(`(async () => {
+      const core = await import(new URL('/dist/backprop.browser.js', location.href).href);
+      const exchange = await import(new URL('/dist/backprop-exchange.browser.js', location.href).href);
+      const net = await core.Network.create({ ...${JSON.stringify(options)}, backend: 'js' });
+      const back = exchange.fromTfjs(exchange.toTfjs(net), { backend: 'wasm' });
+      return {
+        sameClass: back instanceof core.Network,
+        backend: back.backend,
+        before: Array.from(net.predict([0.5, -1, 2])),
+        after: Array.from(back.predict([0.5, -1, 2])),
+        onnx: Array.from(exchange.toOnnx(net)),
+      };
+    })()`)) as { sameClass: boolean; backend: string; before: number[]; after: number[]; onnx: number[] };
+    await done();
+    expect(result.sameClass).toBe(true);
+    expect(result.backend).toBe('wasm');
+    expectSame(result.before, Array.from(node.predict([0.5, -1, 2])), 'page predict');
+    for (let k = 0; k < 2; k++) expect(result.after[k]).toBeCloseTo(result.before[k], 6);
+    expectSame(result.onnx, Array.from(toOnnx(node)), 'ONNX bytes');
+  }, 60_000);
 
   it('is served by the demo server, which serves demo/ and dist/ only, cross-origin isolated unless told not to', async () => {
     const get = (url: string) => fetch(url, { redirect: 'manual' });
