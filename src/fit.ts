@@ -375,14 +375,17 @@ function parseSchedule(value: unknown): LearningRateSchedule | null {
 
 function positive(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`fit: ${name}: expected a finite number > 0, got ${describe(value)}`);
+    throw new RangeError(`fit: ${name}: expected a finite number > 0, got ${shown(value)}`);
   }
   return value;
 }
 
 function wholeNumber(value: unknown, name: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`fit: ${name}: expected a whole number ≥ ${min}, got ${describe(value)}`);
+    throw new RangeError(`fit: ${name}: expected a whole number ≥ ${min}, got ${shown(value)}`);
   }
   return value;
 }
+
+/** describe() for values that may be missing from an options object. */
+const shown = (value: unknown): string => (value === undefined ? 'undefined' : describe(value));

@@ -7,6 +7,7 @@ import { Network, Random, type StepOptions } from '../src/index.js';
 import { ThreadedWasmBackend } from '../src/backends/wasm/threaded.js';
 import { createBackend } from '../src/backends/index.js';
 import type { Backend } from '../src/backend.js';
+import { blobs } from './blobs.js';
 import { BACKENDS, worstMismatch, type TestBackend } from './backends.js';
 
 const X = [[0.05, 0.1], [0.3, -0.2]];
@@ -193,20 +194,6 @@ describe.each(BACKENDS)('optimizers on a 2-2-1 network (%s backend)', (backend) 
   });
 });
 
-/** A three-class problem for the bigger networks below. */
-function blobs(seed: number, rows: number) {
-  const rng = new Random(seed);
-  const centres = [[1, 0, 0, 1], [0, 1, 1, 0], [-1, -1, 0, 0]];
-  const x = new Float32Array(rows * 4);
-  const y = new Float32Array(rows * 3);
-  for (let i = 0; i < rows; i++) {
-    const c = rng.below(3);
-    centres[c].forEach((v, k) => (x[i * 4 + k] = v + 0.6 * rng.normal()));
-    y[i * 3 + c] = 1;
-  }
-  return { x, y };
-}
-
 const PARITY: Array<[string, StepOptions]> = [
   ['sgd', { optimizer: 'sgd', learningRate: 0.3 }],
   ['momentum', { optimizer: 'momentum', learningRate: 0.1 }],
@@ -218,7 +205,7 @@ const PARITY: Array<[string, StepOptions]> = [
 
 describe('Wasm against JS, each optimizer over six steps', () => {
   it.each(PARITY)('%s', async (_name, options) => {
-    const { x, y } = blobs(3, 40);
+    const { X, Y } = blobs(3, 160);
     const run = async (backend: TestBackend) => {
       const net = await Network.create({
         layers: [4, { units: 17, activation: 'tanh' }, { units: 9, activation: 'relu' }, { units: 3, activation: 'softmax' }],
@@ -228,7 +215,8 @@ describe('Wasm against JS, each optimizer over six steps', () => {
       });
       const params: Float32Array[] = [];
       for (let s = 0; s < 6; s++) {
-        net.trainStep(x.subarray((s % 4) * 40, (s % 4) * 40 + 40), y.subarray((s % 4) * 30, (s % 4) * 30 + 30), options);
+        const b = (s % 4) * 40;
+        net.trainStep(X.slice(b, b + 40), Y.slice(b, b + 40), options);
         params.push(net.getParameters());
       }
       return params;
