@@ -251,6 +251,7 @@ async function runEpochs(t: Trainer, rows: number, validation: Matrices | null, 
           history.stopped = 'callback';
           return history;
         }
+        t.live('fit'); // the callback may have disposed the network
       }
       if (pacer.dueAfterBatch()) await pause();
     }
@@ -274,9 +275,12 @@ async function runEpochs(t: Trainer, rows: number, validation: Matrices | null, 
     } else {
       wait++;
     }
-    if (p.onEpochEnd && (await p.onEpochEnd(epoch, logs)) === false) {
-      history.stopped = 'callback';
-      return history;
+    if (p.onEpochEnd) {
+      if ((await p.onEpochEnd(epoch, logs)) === false) {
+        history.stopped = 'callback';
+        return history;
+      }
+      t.live('fit');
     }
     if (p.threshold !== null && logs.loss < p.threshold) {
       history.stopped = 'error-threshold';
