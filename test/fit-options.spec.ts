@@ -205,6 +205,22 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
     }
   });
 
+  it("the optimizer's state carries over between fit calls: two fits of one epoch are one fit of two", async () => {
+    const { X, Y } = blobs(12, 12);
+    const options = { batchSize: 12, shuffle: false, learningRate: 0.05, optimizer: 'adam' as const, weightDecay: 0.1 };
+    const twice = await classifier(backend);
+    await twice.fit(X, Y, { ...options, epochs: 1 });
+    await twice.fit(X, Y, { ...options, epochs: 1 });
+    const once = await classifier(backend);
+    await once.fit(X, Y, { ...options, epochs: 2 });
+    expect(twice.getParameters()).toEqual(once.getParameters());
+    // Switching to sgd and back starts Adam afresh, so the third epoch differs.
+    await twice.fit(X, Y, { ...options, optimizer: 'sgd', learningRate: 0, epochs: 1 });
+    await twice.fit(X, Y, { ...options, epochs: 1 });
+    await once.fit(X, Y, { ...options, epochs: 1 });
+    expect(twice.getParameters()).not.toEqual(once.getParameters());
+  });
+
   it('a second fit while one runs is refused; the first finishes', async () => {
     const { X, Y } = blobs(10, 40);
     const net = await classifier(backend);
