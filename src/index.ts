@@ -4,6 +4,7 @@ export type { NetworkOptions, LayerSpec, BackendChoice, NetworkSpec } from './op
 export type { StepOptions } from './step.js';
 export { NonFiniteError } from './step.js';
 export type { FitOptions, History, EpochLogs } from './fit.js';
+export type { BatchLogs, EarlyStoppingOptions, LearningRateSchedule, Metric } from './fit.js';
 export type { NetworkJSON } from './serialize.js';
 export type { Samples } from './samples.js';
 export type { ActivationName } from './registry/activations.js';

@@ -11,7 +11,7 @@ import { ThreadedWasmBackend } from './backends/wasm/threaded.js';
 import { availableThreads } from './backends/wasm/threads.js';
 import { rowCount, copyRows, describe, type Samples } from './samples.js';
 import { parseStepOptions, StepRunner, type StepOptions } from './step.js';
-import { fitNetwork, type FitOptions, type History } from './fit.js';
+import { fitNetwork, type FitOptions, type History, type Trainer } from './fit.js';
 import { networkToJSON, parseNetworkJSON, type NetworkJSON } from './serialize.js';
 import { backendForSpec, bindArena } from './custom.js';
 import { traceBatch, parseTraceOptions, type Trace, type TraceOptions } from './trace.js';
@@ -235,11 +235,14 @@ export class Network {
   }
 
   /** What fit needs from the network, without widening the public surface. */
-  private trainer() {
+  private trainer(): Trainer {
+    const { params, paramCount } = this.layout;
     return {
+      owner: this,
       inputs: this.inputs,
       outputs: this.outputs,
       matrices: (x: Samples, y: Samples, label: string) => this.matrices(x, y, label),
+      hasClassLabels: (y: Float32Array) => classLabels(y, this.outputs),
       packTraining: (x: Float32Array, y: Float32Array, rows: number, maxBatch: number) => this.packTraining(x, y, rows, maxBatch),
       shuffleOrder: (rows: number) => this.rng.shuffle(this.impl.f32.subarray(this.layout.dataOrder, this.layout.dataOrder + rows)),
       /** Gather rows order[start, start + n) of the packed training set into the batch buffers. */
@@ -250,6 +253,18 @@ export class Network {
         k.gatherRows(dataY, dataOrder + start, target, n, this.outputs);
       },
       step: (n: number, step: ReturnType<typeof parseStepOptions>, label: string) => this.steps.run(n, this.lossEntry, step, label),
+      batchCorrect: (n: number) => {
+        const f32 = this.impl.f32;
+        const { target, layers } = this.layout;
+        return countCorrect(f32, layers[layers.length - 1].a, f32.subarray(target, target + n * this.outputs), 0, n, this.outputs);
+      },
+      snapshot: (into?: Float32Array) => {
+        const now = this.impl.f32.subarray(params, params + paramCount);
+        if (!into) return now.slice();
+        into.set(now);
+        return into;
+      },
+      restore: (saved: Float32Array) => this.impl.f32.set(saved, params),
       evaluate: (x: Float32Array, y: Float32Array) => this.evaluate(x, y),
       live: (label: string) => this.live(label),
     };
