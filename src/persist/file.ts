@@ -3,6 +3,9 @@
 import { describe } from '../samples.js';
 import { oneOf, parseBackend, plainObject, rejectUnknownKeys, type BackendChoice } from '../options.js';
 
+/** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
+const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+
 export type SaveFormat = 'json' | 'binary';
 
 export interface SaveOptions {
@@ -22,7 +25,7 @@ async function nodeFs(label: string, instead: string): Promise<Fs> {
   if (!isNode()) {
     throw new Error(`${label}: files need Node's file system, which this runtime does not have; ${instead}`);
   }
-  return (await import(/* @vite-ignore */ 'node:fs/promises' as string)) as Fs;
+  return (await nodeBuiltin('node:fs/promises')) as Fs;
 }
 
 function checkPath(path: unknown, label: string): string {

@@ -7,6 +7,9 @@ import { plainObject } from '../options.js';
 import { describe } from '../samples.js';
 import type { FromWorker, ToWorker, TrainingJob } from './protocol.js';
 
+/** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
+const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+
 export interface TrainInWorkerOptions extends Omit<FitOptions, 'onEpochEnd' | 'signal'> {
   /** Called on the caller's thread after each epoch the worker finishes (epoch counts from 0, as onEpochEnd). */
   onProgress?: (epoch: number, logs: EpochLogs) => void;
@@ -133,7 +136,7 @@ async function startWorker(events: Events): Promise<WorkerHandle> {
 }
 
 async function startNodeWorker(events: Events): Promise<WorkerHandle> {
-  const { Worker } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as typeof import('node:worker_threads');
+  const { Worker } = (await nodeBuiltin('node:worker_threads')) as typeof import('node:worker_threads');
   let w: import('node:worker_threads').Worker;
   if (import.meta.url.endsWith('.ts')) {
     // Running from the TypeScript sources (tests, tsx): load the entry through tsx, as this file was.
@@ -153,7 +156,7 @@ async function startNodeWorker(events: Events): Promise<WorkerHandle> {
 /** tsx's ESM API (its CommonJS build cannot load its own ESM half from a worker). */
 async function tsxApi(): Promise<string> {
   if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
-  const { createRequire } = (await import(/* @vite-ignore */ 'node:module' as string)) as typeof import('node:module');
-  const { pathToFileURL } = (await import(/* @vite-ignore */ 'node:url' as string)) as typeof import('node:url');
+  const { createRequire } = (await nodeBuiltin('node:module')) as typeof import('node:module');
+  const { pathToFileURL } = (await nodeBuiltin('node:url')) as typeof import('node:url');
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 }

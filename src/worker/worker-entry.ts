@@ -5,6 +5,9 @@ import { Network } from '../network.js';
 import { NonFiniteError } from '../step.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
+/** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
+const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+
 interface Port {
   post(message: FromWorker, transfer?: ArrayBuffer[]): void;
   listen(handler: (message: ToWorker) => void): void;
@@ -12,7 +15,7 @@ interface Port {
 
 async function connect(): Promise<Port> {
   if (typeof process === 'object' && process !== null && typeof process.versions?.node === 'string') {
-    const { parentPort } = (await import(/* @vite-ignore */ 'node:worker_threads' as string)) as typeof import('node:worker_threads');
+    const { parentPort } = (await nodeBuiltin('node:worker_threads')) as typeof import('node:worker_threads');
     if (!parentPort) throw new Error('worker-entry: not running in a worker thread');
     return {
       post: (m, transfer) => parentPort.postMessage(m, transfer),
