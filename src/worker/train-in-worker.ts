@@ -143,14 +143,19 @@ async function startNodeWorker(events: Events): Promise<WorkerHandle> {
     const tsx = await tsxApi();
     const entry = new URL('./worker-entry.ts', import.meta.url).href;
     const source = `import(${JSON.stringify(tsx)}).then((m) => (m.tsImport ?? m.default.tsImport)(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-    w = new Worker(source, { eval: true });
+    w = new Worker(source, { eval: true, execArgv: workerExecArgv() });
   } else {
-    w = new Worker(new URL('./worker-entry.js', import.meta.url));
+    w = new Worker(new URL('./worker-entry.js', import.meta.url), { execArgv: workerExecArgv() });
   }
   w.on('message', (m: FromWorker) => events.message(m));
   w.on('error', (e: Error) => events.failure(e));
   w.on('exit', (code: number) => events.failure(new Error(`the worker exited with code ${code} before training finished`)));
   return { post: (m, transfer) => w.postMessage(m, transfer), terminate: () => void w.terminate() };
+}
+
+/** The process's flags minus those a worker refuses (a script run as `node --input-type=module -e` passes one). */
+function workerExecArgv(): string[] {
+  return process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
 }
 
 /** tsx's ESM API (its CommonJS build cannot load its own ESM half from a worker). */

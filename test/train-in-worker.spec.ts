@@ -1,0 +1,232 @@
+// trainInWorker: fit in a worker thread gives bit-identical weights to fit in place with the
+// same seed (on both backends, from the TypeScript sources and from the built dist/), streams
+// one progress event per epoch, stops between batches on abort keeping what it trained, and
+// turns every failure into an error that leaves the network as it was.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Network, NonFiniteError, Random, registerActivation, type EpochLogs } from '../src/index.js';
+import { BACKENDS } from './backends.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+const bits = (f: Float32Array) => new Uint32Array(f.buffer.slice(f.byteOffset, f.byteOffset + f.byteLength));
+
+/** Three noisy clusters in 4-d, one-hot targets. */
+function blobs(seed: number, rows: number) {
+  const rng = new Random(seed);
+  const centres = [[1, 0, 0, 1], [0, 1, 1, 0], [-1, -1, 0, 0]];
+  const X: number[][] = [];
+  const Y: number[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const c = rng.below(3);
+    X.push(centres[c].map((v) => v + 0.6 * rng.normal()));
+    Y.push([0, 1, 2].map((k) => (k === c ? 1 : 0)));
+  }
+  return { X, Y };
+}
+
+const spec = (backend: 'js' | 'wasm', seed = 21) => ({
+  layers: [4, { units: 6, activation: 'tanh' as const }, { units: 3, activation: 'softmax' as const }],
+  loss: 'categorical-cross-entropy' as const,
+  seed,
+  backend,
+});
+
+describe.each(BACKENDS)('trainInWorker (%s backend)', (backend) => {
+  it('gives bit-identical weights and history to fit in place with the same seed', async () => {
+    const { X, Y } = blobs(3, 61);
+    const options = { epochs: 7, batchSize: 5, learningRate: 0.2, optimizer: 'momentum' as const, momentum: 0.8, validationSplit: 0.2 };
+    const inPlace = await Network.create(spec(backend));
+    const inWorker = await Network.create(spec(backend));
+    expect(bits(inWorker.getParameters())).toEqual(bits(inPlace.getParameters()));
+    const expected = await inPlace.fit(X, Y, options);
+    const progress: Array<[number, EpochLogs]> = [];
+    const history = await inWorker.trainInWorker(X, Y, { ...options, onProgress: (epoch, logs) => progress.push([epoch, logs]) });
+    expect(history).toEqual(expected);
+    expect(history.epochs).toBe(7);
+    expect(bits(inWorker.getParameters())).toEqual(bits(inPlace.getParameters()));
+    expect(inWorker.backend).toBe(backend);
+    // One event per epoch, in order, carrying the same numbers as the history.
+    expect(progress.map(([epoch]) => epoch)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(progress.map(([, logs]) => logs.loss)).toEqual(expected.loss);
+    expect(progress.map(([, logs]) => logs.valLoss)).toEqual(expected.valLoss);
+    expect(progress.map(([, logs]) => logs.valAccuracy)).toEqual(expected.valAccuracy);
+    // Training went somewhere: the loss fell.
+    expect(expected.loss[6]).toBeLessThan(expected.loss[0]);
+  });
+
+  it('hands back the shuffling generator too: a later fit in place continues identically', async () => {
+    const { X, Y } = blobs(4, 40);
+    const a = await Network.create(spec(backend, 8));
+    const b = await Network.create(spec(backend, 8));
+    await a.fit(X, Y, { epochs: 3, batchSize: 7, learningRate: 0.1 });
+    await b.trainInWorker(X, Y, { epochs: 3, batchSize: 7, learningRate: 0.1 });
+    expect(b.rng.state).toEqual(a.rng.state);
+    await a.fit(X, Y, { epochs: 2, batchSize: 7, learningRate: 0.1 });
+    await b.fit(X, Y, { epochs: 2, batchSize: 7, learningRate: 0.1 });
+    expect(bits(b.getParameters())).toEqual(bits(a.getParameters()));
+  });
+
+  it('stops between batches on abort, keeps the weights trained so far and says aborted', async () => {
+    // Epochs long enough (40,000 single-sample steps) that the abort lands inside the second one.
+    const { X, Y } = blobs(5, 40_000);
+    const net = await Network.create(spec(backend, 3));
+    const before = net.getParameters();
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const history = await net.trainInWorker(X, Y, {
+      epochs: 1000,
+      batchSize: 1,
+      learningRate: 0.01,
+      signal: controller.signal,
+      onProgress: (epoch) => {
+        seen.push(epoch);
+        controller.abort();
+      },
+    });
+    expect(history.stopped).toBe('aborted');
+    expect(seen).toEqual([0]);
+    expect(history.epochs).toBe(1); // the second epoch was cut short, not finished
+    expect(history.loss).toHaveLength(1);
+    const after = net.getParameters();
+    expect(after.every(Number.isFinite)).toBe(true);
+    expect(bits(after)).not.toEqual(bits(before));
+  });
+
+  it('without SharedArrayBuffer (a page that is not cross-origin isolated) abort still stops it, at an epoch end', async () => {
+    const { X, Y } = blobs(5, 5_000);
+    const net = await Network.create(spec(backend, 3));
+    const controller = new AbortController();
+    const real = globalThis.SharedArrayBuffer;
+    let training: ReturnType<Network['trainInWorker']>;
+    // trainInWorker decides at the call whether it can share an abort flag; hide SharedArrayBuffer only for that.
+    Object.defineProperty(globalThis, 'SharedArrayBuffer', { value: undefined, configurable: true, writable: true });
+    try {
+      training = net.trainInWorker(X, Y, { epochs: 100_000, batchSize: 1, signal: controller.signal, onProgress: () => controller.abort() });
+    } finally {
+      Object.defineProperty(globalThis, 'SharedArrayBuffer', { value: real, configurable: true, writable: true });
+    }
+    const history = await training;
+    expect(history.stopped).toBe('aborted');
+    expect(history.epochs).toBeGreaterThanOrEqual(1);
+    expect(history.epochs).toBeLessThan(100);
+    expect(history.loss).toHaveLength(history.epochs);
+  });
+
+  it('an already aborted signal trains nothing and changes nothing, as fit', async () => {
+    const { X, Y } = blobs(6, 20);
+    const net = await Network.create(spec(backend));
+    const twin = await Network.create(spec(backend));
+    const before = bits(net.getParameters());
+    const history = await net.trainInWorker(X, Y, { epochs: 5, signal: AbortSignal.abort() });
+    expect(history).toEqual({ epochs: 0, loss: [], valLoss: [], valAccuracy: [], stopped: 'aborted' });
+    expect(history).toEqual(await twin.fit(X, Y, { epochs: 5, signal: AbortSignal.abort() }));
+    expect(bits(net.getParameters())).toEqual(before);
+    expect(net.rng.state).toEqual(twin.rng.state);
+  });
+
+  it('failures reject with the error fit would give and leave the network as it was', async () => {
+    const { X, Y } = blobs(7, 30);
+    const net = await Network.create(spec(backend));
+    const before = bits(net.getParameters());
+    const rng = net.rng.state;
+    await expect(net.trainInWorker(X, Y, { epochs: -1 })).rejects.toThrow(new RangeError('trainInWorker: epochs: expected a whole number ≥ 0, got number -1'));
+    await expect(net.trainInWorker(X, Y, { epochs: 1, optimizer: 'lbfgs' as never })).rejects.toThrow(/trainInWorker: optimizer: expected one of 'sgd', 'momentum'/);
+    await expect(net.trainInWorker(X, Y, { epochs: 1, colour: 'red' } as never)).rejects.toThrow(/trainInWorker: options: unknown option "colour"/);
+    await expect(net.trainInWorker(X, Y, { onEpochEnd: () => {} } as never)).rejects.toThrow(
+      new TypeError('trainInWorker: onEpochEnd: a function cannot be sent to the worker; use onProgress(epoch, logs) for progress'),
+    );
+    await expect(net.trainInWorker(X, Y, { onProgress: 3 } as never)).rejects.toThrow(new TypeError('trainInWorker: onProgress: expected a function, got number 3'));
+    await expect(net.trainInWorker(X, Y, { signal: {} } as never)).rejects.toThrow(/trainInWorker: signal: expected an AbortSignal, got an object/);
+    await expect(net.trainInWorker(X, Y.slice(1))).rejects.toThrow(/trainInWorker: expected as many target rows as input rows, got 30 inputs and 29 targets/);
+    await expect(net.trainInWorker([[1, 2, 3]], [[0, 0, 1]])).rejects.toThrow(/trainInWorker: inputs: expected 4 values per row, got 3 in row 0/);
+    // A step that blows up: the worker's NonFiniteError arrives as one, and no weight changes here.
+    const tiny = await Network.create({ layers: [1, { units: 1, activation: 'identity' }], bias: false, seed: 1, backend });
+    tiny.setWeights(0, [[1]]);
+    const tinyBefore = bits(tiny.getParameters());
+    const blowUp = tiny.trainInWorker([[1e6], [1e6]], [[0], [0]], { epochs: 50, batchSize: 1, shuffle: false, learningRate: 1e3 });
+    await expect(blowUp).rejects.toBeInstanceOf(NonFiniteError);
+    await expect(blowUp).rejects.toThrow(/^trainInWorker: epoch \d+, batch [12]: .*not updated \(a learning rate that is too high/);
+    expect(bits(tiny.getParameters())).toEqual(tinyBefore);
+    // The caller's own progress callback failing stops the worker.
+    const failing = net.trainInWorker(X, Y, { epochs: 50, onProgress: () => { throw new Error('chart broke'); } });
+    await expect(failing).rejects.toThrow('chart broke');
+    expect(bits(net.getParameters())).toEqual(before);
+    expect(net.rng.state).toEqual(rng);
+  });
+
+  it('a network disposed while the worker trains rejects instead of writing into freed memory', async () => {
+    const { X, Y } = blobs(8, 30);
+    const net = await Network.create(spec(backend));
+    const training = net.trainInWorker(X, Y, { epochs: 2 });
+    net.dispose();
+    await expect(training).rejects.toThrow('trainInWorker: this network has been disposed');
+    await expect(net.trainInWorker(X, Y)).rejects.toThrow('trainInWorker: this network has been disposed');
+  });
+});
+
+describe('trainInWorker beyond the basics', () => {
+  it('a network on 2 threads trains in the worker to the same bits as in place', async () => {
+    const { X, Y } = blobs(9, 300);
+    const layers = [4, { units: 64, activation: 'relu' as const }, { units: 3, activation: 'softmax' as const }];
+    const options = { epochs: 2, batchSize: 100, learningRate: 0.05 };
+    const a = await Network.create({ layers, loss: 'categorical-cross-entropy', seed: 2, backend: 'wasm', threads: 2 });
+    const b = await Network.create({ layers, loss: 'categorical-cross-entropy', seed: 2, backend: 'wasm', threads: 2 });
+    expect(a.threads).toBe(2);
+    await a.fit(X, Y, options);
+    await b.trainInWorker(X, Y, options);
+    expect(bits(b.getParameters())).toEqual(bits(a.getParameters()));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('refuses a network with a custom activation, whose functions cannot reach the worker', async () => {
+    registerActivation('worker-softsign', { forward: (z) => z / (1 + Math.abs(z)), derivative: (z) => 1 / (1 + Math.abs(z)) ** 2 });
+    const net = await Network.create({ layers: [2, { units: 2, activation: 'worker-softsign' }, 1], seed: 1 });
+    await expect(net.trainInWorker([[0, 1]], [[1]])).rejects.toThrow(
+      new TypeError("trainInWorker: layers[1] uses the custom activation 'worker-softsign', whose functions cannot be sent to a worker; use fit"),
+    );
+  });
+
+  describe('from the built package (node on dist, no tsx)', () => {
+    const out = join(ROOT, 'build', `dist-test-${process.pid}`);
+    afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+    it('runs worker-entry.js and matches fit in place bit for bit on both backends', () => {
+      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out, '--declaration', 'false', '--sourceMap', 'false'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      const script = `
+        import { Network } from ${JSON.stringify(join(out, 'index.js'))};
+        const X = [], Y = [];
+        for (let i = 0; i < 40; i++) { const a = (i * 7919) % 13 / 13, b = (i * 104729) % 17 / 17; X.push([a, b]); Y.push([a > b ? 1 : 0]); }
+        const result = {};
+        for (const backend of ['js', 'wasm']) {
+          const make = () => Network.create({ layers: [2, 5, 1], seed: 77, backend });
+          const a = await make(), b = await make();
+          const options = { epochs: 4, batchSize: 6, learningRate: 0.5 };
+          const ha = await a.fit(X, Y, options);
+          const events = [];
+          const hb = await b.trainInWorker(X, Y, { ...options, onProgress: (e) => events.push(e) });
+          const pa = new Uint32Array(a.getParameters().buffer), pb = new Uint32Array(b.getParameters().buffer);
+          result[backend] = { same: pa.every((v, i) => v === pb[i]), loss: hb.loss, expected: ha.loss, events, kernel: b.kernel };
+        }
+        console.log(JSON.stringify(result));
+      `;
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).toBe('');
+      const result = JSON.parse(run.stdout);
+      for (const backend of ['js', 'wasm']) {
+        expect(result[backend].same, backend).toBe(true);
+        expect(result[backend].loss).toEqual(result[backend].expected);
+        expect(result[backend].loss).toHaveLength(4);
+        expect(result[backend].events).toEqual([0, 1, 2, 3]);
+      }
+      expect(result.wasm.kernel).toMatch(/^wasm-/);
+    }, 180_000);
+  });
+});
