@@ -34,7 +34,7 @@ function inputs(seed: number, rows: number): number[][] {
 }
 
 /** The documented layout, written independently of the library's encoder. */
-function craft(header: unknown, params: ArrayLike<number>, { version = 1, count = params.length } = {}): Uint8Array {
+function craft(header: unknown, params: ArrayLike<number>, { version = 1, count = params.length } = {}): Uint8Array<ArrayBuffer> {
   const text = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
   const at = (16 + text.length + 3) & ~3;
   const out = new Uint8Array(at + 4 * params.length + 4);
