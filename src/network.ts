@@ -6,7 +6,7 @@ import { losses, type LossEntry } from './registry/losses.js';
 import { initializers } from './registry/initializers.js';
 import { Random, freshSeed } from './random.js';
 import { forwardPass } from './passes.js';
-import { parseSpec, parseSeed, parseBackend, parseThreads, plainObject, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
+import { parseSpec, parseSeed, parseBackend, parseThreads, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
 import { ThreadedWasmBackend } from './backends/wasm/threaded.js';
 import { availableThreads } from './backends/wasm/threads.js';
 import { rowCount, copyRows, describe, type Samples } from './samples.js';
@@ -346,18 +346,8 @@ export class Network {
   /** Rebuild a network saved by toJSON (as an object or its JSON text), on any backend. */
   static fromJSON(json: unknown, options: { backend?: BackendChoice } = {}): Network {
     const label = 'Network.fromJSON';
-    const o = plainObject(options, `${label}: options`);
-    if (Object.keys(o).some((k) => k !== 'backend')) {
-      throw new TypeError(`${label}: unknown option ${JSON.stringify(Object.keys(o).find((k) => k !== 'backend'))}; known options are backend`);
-    }
-    const saved = parseNetworkJSON(json, label);
-    const { choice, reason } = backendForSpec(saved.spec, parseBackend(o.backend, label), 1, label);
-    const net = new Network(saved.spec, saved.seed, openBackend(resolveBackendName(choice), label), reason);
-    if (saved.parameters.length !== net.layout.paramCount) {
-      throw new RangeError(`${label}: parameters: expected ${net.layout.paramCount} numbers for this architecture, got ${saved.parameters.length}`);
-    }
-    net.impl.f32.set(saved.parameters, net.layout.params);
-    return net;
+    const backend = parseLoadOptions(options, label);
+    return Network.restore(parseNetworkJSON(json, label), backend, label);
   }
 
   /** Free the backend's memory; every later call throws. */
