@@ -3,7 +3,10 @@
 // one progress event per epoch, stops between batches on abort keeping what it trained, and
 // turns every failure into an error that leaves the network as it was.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Network, NonFiniteError, Random, registerActivation, type EpochLogs } from '../src/index.js';
@@ -221,6 +224,80 @@ describe('trainInWorker beyond the basics', () => {
         expect(result[backend].events).toEqual([0, 1, 2, 3]);
       }
       expect(result.wasm.kernel).toMatch(/^wasm-/);
+    }, 180_000);
+  });
+
+  // The browser path: a module Worker on worker-entry.js next to the bundle, no SharedArrayBuffer
+  // (the page is not cross-origin isolated), and no file system for save.
+  describe('in a browser (Chromium, esbuild bundle with worker-entry.js beside it)', () => {
+    const CHROMIUM = '/usr/bin/chromium';
+    const out = join(ROOT, 'build', `bundle-test-${process.pid}`);
+    afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+    it.skipIf(!existsSync(CHROMIUM))('matches fit in place bit for bit on both backends, streams progress, aborts, refuses save', async () => {
+      const { build } = await import('esbuild');
+      await build({
+        entryPoints: { backprop: join(ROOT, 'src/index.ts'), 'worker-entry': join(ROOT, 'src/worker/worker-entry.ts') },
+        outdir: out,
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        external: ['node:*'], // the threads code names node:worker_threads and node:os; neither runs in a page
+        logLevel: 'silent',
+      });
+      const page = `<!doctype html><script type="module">
+        import { Network } from './backprop.js';
+        const X = [], Y = [];
+        for (let i = 0; i < 40; i++) { const a = (i * 7919) % 13 / 13, b = (i * 104729) % 17 / 17; X.push([a, b]); Y.push([a > b ? 1 : 0]); }
+        const result = { isolated: self.crossOriginIsolated, sab: typeof SharedArrayBuffer };
+        try {
+          for (const backend of ['js', 'wasm']) {
+            const make = () => Network.create({ layers: [2, 5, 1], seed: 77, backend });
+            const a = await make(), b = await make();
+            const options = { epochs: 4, batchSize: 6, learningRate: 0.5 };
+            const expected = await a.fit(X, Y, options);
+            const events = [];
+            const history = await b.trainInWorker(X, Y, { ...options, onProgress: (e) => events.push(e) });
+            const pa = new Uint32Array(a.getParameters().buffer), pb = new Uint32Array(b.getParameters().buffer);
+            const c = await make(), controller = new AbortController();
+            const aborted = await c.trainInWorker(X, Y, { epochs: 1e6, batchSize: 1, signal: controller.signal, onProgress: () => controller.abort() });
+            result[backend] = { same: pa.every((v, i) => v === pb[i]), events, history, expected, stopped: aborted.stopped, abortedEpochs: aborted.epochs };
+          }
+          await (await Network.create({ layers: [2, 1] })).save('model.bin').catch((e) => { result.save = e.message; });
+        } catch (e) {
+          result.error = String(e.stack || e);
+        }
+        window.result = result;
+      </script>`;
+      const server = createServer(async (req, res) => {
+        if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+        const body = await readFile(join(out, req.url ?? '')).catch(() => null);
+        if (!body) return res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+      });
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      try {
+        const tab = await browser.newPage();
+        await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+        await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result, null, { timeout: 90_000 });
+        const result = await tab.evaluate(() => (window as unknown as { result: Record<string, any> }).result);
+        expect(result.error).toBeUndefined();
+        expect(result.sab).toBe('undefined'); // so abort goes by message, seen at an epoch end
+        for (const backend of ['js', 'wasm']) {
+          expect(result[backend].same, backend).toBe(true);
+          expect(result[backend].history).toEqual(result[backend].expected);
+          expect(result[backend].events).toEqual([0, 1, 2, 3]);
+          expect(result[backend].stopped).toBe('aborted');
+          expect(result[backend].abortedEpochs).toBeLessThan(1e6);
+        }
+        expect(result.save).toMatch(/^save: files need Node's file system, which this runtime does not have; in a browser use net.toJSON\(\) or net.toBuffer\(\)/);
+      } finally {
+        await browser.close();
+        server.close();
+      }
     }, 180_000);
   });
 });
