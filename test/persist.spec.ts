@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Network, Random } from '../src/index.js';
 import { crc32 } from '../src/persist/binary.js';
@@ -89,6 +90,42 @@ describe('binary layout', () => {
       expect(net.getWeights(1).bias).toEqual(Float32Array.from([1.5]));
       expect(net.seed).toBe(1);
     }
+  });
+});
+
+describe('round trips of random architectures and bit patterns', () => {
+  // Sizes around the SIMD width (1, 3, 4, 5, 17) and any finite float32 bit pattern.
+  const architecture = fc.record({
+    inputs: fc.constantFrom(1, 3, 4, 5, 17),
+    hidden: fc.array(fc.constantFrom(1, 3, 4, 5, 17), { maxLength: 2 }),
+    bias: fc.boolean(),
+    seed: fc.nat({ max: 0xffffffff }),
+  });
+
+  it('bytes → network → bytes is the identity, through either backend and through JSON', () => {
+    fc.assert(
+      fc.property(architecture, fc.infiniteStream(fc.nat({ max: 0xffffffff })), ({ inputs, hidden, bias, seed }, words) => {
+        const layers = [inputs, ...hidden.map((units) => ({ units, activation: 'tanh' })), { units: 3, activation: 'sigmoid' }];
+        let count = 0;
+        [inputs, ...hidden, 3].reduce((fanIn, units) => ((count += units * fanIn + (bias ? units : 0)), units));
+        const raw = new Uint32Array(count);
+        const it = words[Symbol.iterator]();
+        for (let i = 0; i < count; i++) {
+          const w = it.next().value as number;
+          raw[i] = (w & 0x7f800000) === 0x7f800000 ? w & 0x807fffff : w; // clear an all-ones exponent: no NaN or Infinity
+        }
+        const bytes = craft({ layers, loss: 'quadratic', bias, init: 'normal', seed }, new Float32Array(raw.buffer));
+        const js = Network.fromBuffer(bytes, { backend: 'js' });
+        const wasm = Network.fromBuffer(js.toBuffer(), { backend: 'wasm' });
+        const viaJson = Network.fromJSON(JSON.stringify(wasm.toJSON()), { backend: 'js' });
+        expect(js.toBuffer()).toEqual(bytes);
+        expect(wasm.toBuffer()).toEqual(bytes);
+        expect(viaJson.toBuffer()).toEqual(bytes);
+        expect(bits(viaJson.getParameters())).toEqual(raw);
+        for (const net of [js, wasm, viaJson]) net.dispose();
+      }),
+      { numRuns: 60, seed: 4 },
+    );
   });
 });
 

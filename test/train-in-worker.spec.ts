@@ -54,12 +54,15 @@ describe.each(BACKENDS)('trainInWorker (%s backend)', (backend) => {
     expect(expected.loss[6]).toBeLessThan(expected.loss[0]);
   });
 
-  it('hands back the shuffling generator too: a later fit in place continues identically', async () => {
+  it('takes validationData and hands back the shuffling generator: a later fit in place continues identically', async () => {
     const { X, Y } = blobs(4, 40);
     const a = await Network.create(spec(backend, 8));
     const b = await Network.create(spec(backend, 8));
-    await a.fit(X, Y, { epochs: 3, batchSize: 7, learningRate: 0.1 });
-    await b.trainInWorker(X, Y, { epochs: 3, batchSize: 7, learningRate: 0.1 });
+    const validation = blobs(14, 9);
+    const options = { epochs: 3, batchSize: 7, learningRate: 0.1, validationData: [validation.X, Float32Array.from(validation.Y.flat())] as [number[][], Float32Array] };
+    const expected = await a.fit(X, Y, options);
+    expect(await b.trainInWorker(X, Y, options)).toEqual(expected);
+    expect(expected.valAccuracy).toHaveLength(3);
     expect(b.rng.state).toEqual(a.rng.state);
     await a.fit(X, Y, { epochs: 2, batchSize: 7, learningRate: 0.1 });
     await b.fit(X, Y, { epochs: 2, batchSize: 7, learningRate: 0.1 });
