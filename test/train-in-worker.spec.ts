@@ -140,6 +140,8 @@ describe.each(BACKENDS)('trainInWorker (%s backend)', (backend) => {
     );
     await expect(net.trainInWorker(X, Y, { onProgress: 3 } as never)).rejects.toThrow(new TypeError('trainInWorker: onProgress: expected a function, got number 3'));
     await expect(net.trainInWorker(X, Y, { signal: {} } as never)).rejects.toThrow(/trainInWorker: signal: expected an AbortSignal, got an object/);
+    await expect(net.trainInWorker(X, Y, { signal: { aborted: false } } as never)).rejects.toThrow(/trainInWorker: signal: expected an AbortSignal/);
+    await expect(net.trainInWorker(X, Y, { validationData: [X, Symbol('y')] } as never)).rejects.toThrow(/^trainInWorker: options: cannot be sent to the worker: .*Symbol/);
     await expect(net.trainInWorker(X, Y.slice(1))).rejects.toThrow(/trainInWorker: expected as many target rows as input rows, got 30 inputs and 29 targets/);
     await expect(net.trainInWorker([[1, 2, 3]], [[0, 0, 1]])).rejects.toThrow(/trainInWorker: inputs: expected 4 values per row, got 3 in row 0/);
     // A step that blows up: the worker's NonFiniteError arrives as one, and no weight changes here.
@@ -153,6 +155,8 @@ describe.each(BACKENDS)('trainInWorker (%s backend)', (backend) => {
     // The caller's own progress callback failing stops the worker.
     const failing = net.trainInWorker(X, Y, { epochs: 50, onProgress: () => { throw new Error('chart broke'); } });
     await expect(failing).rejects.toThrow('chart broke');
+    const failingLater = net.trainInWorker(X, Y, { epochs: 50, onProgress: async () => { throw new Error('upload broke'); } });
+    await expect(failingLater).rejects.toThrow('upload broke');
     expect(bits(net.getParameters())).toEqual(before);
     expect(net.rng.state).toEqual(rng);
   });

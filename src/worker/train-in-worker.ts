@@ -39,7 +39,8 @@ export async function runInWorker(job: TrainingJob, options: unknown, label: str
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new TypeError(`${label}: onProgress: expected a function, got ${describe(onProgress)}`);
   }
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as AbortSignal).aborted !== 'boolean')) {
+  const s = signal as AbortSignal | null | undefined;
+  if (s !== undefined && (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function')) {
     throw new TypeError(`${label}: signal: expected an AbortSignal, got ${describe(signal)}`);
   }
   for (const [key, value] of Object.entries(fitOptions)) {
@@ -73,13 +74,18 @@ export async function runInWorker(job: TrainingJob, options: unknown, label: str
         if (settled) return;
         switch (m.type) {
           case 'ready':
-            worker!.post({ type: 'train', job, options: fitOptions, abortFlag }, [job.x.buffer, job.y.buffer, job.parameters.buffer] as ArrayBuffer[]);
+            try {
+              worker!.post({ type: 'train', job, options: fitOptions, abortFlag }, [job.x.buffer, job.y.buffer, job.parameters.buffer] as ArrayBuffer[]);
+            } catch (e) {
+              settle(() => reject(new TypeError(`${label}: options: cannot be sent to the worker: ${(e as Error).message}`)));
+            }
             return;
           case 'epoch':
+            // The caller's own callback failing (or its promise rejecting) stops the worker; the weights stay as before.
             try {
-              progress?.(m.epoch, m.logs);
+              const r: unknown = progress?.(m.epoch, m.logs);
+              if (r instanceof Promise) r.catch((e: unknown) => settle(() => reject(e)));
             } catch (e) {
-              // The caller's own callback failed: stop the worker and keep the weights from before.
               settle(() => reject(e));
             }
             return;
