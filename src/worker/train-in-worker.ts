@@ -10,7 +10,7 @@ import type { FromWorker, ToWorker, TrainingJob } from './protocol.js';
 /** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
 const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
 
-export interface TrainInWorkerOptions extends Omit<FitOptions, 'onEpochEnd' | 'signal'> {
+export interface TrainInWorkerOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd' | 'signal'> {
   /** Called on the caller's thread after each epoch the worker finishes (epoch counts from 0, as onEpochEnd). */
   onProgress?: (epoch: number, logs: EpochLogs) => void;
   /**
