@@ -121,7 +121,7 @@ describe.each(BACKENDS)('trainInWorker (%s backend)', (backend) => {
     const twin = await Network.create(spec(backend));
     const before = bits(net.getParameters());
     const history = await net.trainInWorker(X, Y, { epochs: 5, signal: AbortSignal.abort() });
-    expect(history).toEqual({ epochs: 0, loss: [], valLoss: [], valAccuracy: [], stopped: 'aborted' });
+    expect(history).toMatchObject({ epochs: 0, loss: [], stopped: 'aborted' });
     expect(history).toEqual(await twin.fit(X, Y, { epochs: 5, signal: AbortSignal.abort() }));
     expect(bits(net.getParameters())).toEqual(before);
     expect(net.rng.state).toEqual(twin.rng.state);
