@@ -2,11 +2,12 @@
 // kernels embedded (they are base64 in src/backends/wasm/kernels.generated.ts, so run
 // `npm run build:wasm` first). `backprop/exchange` (TF.js and ONNX, with protobufjs) becomes
 // dist/backprop-exchange.browser.js, which imports the Network class from the core bundle beside
-// it, so a page that converts models and one that only trains share one library. Node built-ins are only imported through a variable on Node's
+// it, so a page that converts models and one that only trains share one library. trainInWorker's
+// worker script becomes dist/worker-entry.js, which imports the core bundle the same way. Node built-ins are only imported through a variable on Node's
 // own paths (threads, loadMnist), so nothing here has to be marked external. Prints the size,
 // raw and gzipped, beside the browser builds of TensorFlow.js and brain.js where installed.
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
@@ -19,19 +20,29 @@ if (!existsSync('src/backends/wasm/kernels.generated.ts')) {
 }
 
 const outExchange = 'dist/backprop-exchange.browser.js';
+mkdirSync('dist', { recursive: true });
+const outWorker = 'dist/worker-entry.js';
 const options = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, metafile: true, logLevel: 'warning' };
 
-/** The exchange code's import of the Network class resolves to the core bundle, not a second copy of it. */
-const coreNetwork = {
-  name: 'core-network',
+/**
+ * The add-on modules' imports of the Network class (and of NonFiniteError, which the worker's
+ * error reports test with instanceof) resolve to the core bundle, not to a second copy of it.
+ */
+const fromCore = (pattern) => ({
+  name: 'from-core',
   setup(b) {
-    b.onResolve({ filter: /\/network\.js$/ }, () => ({ path: './backprop.browser.js', external: true }));
+    b.onResolve({ filter: pattern }, () => ({ path: './backprop.browser.js', external: true }));
   },
-};
+});
 
 /** Fail unless the bundle imports exactly `allowed`. */
 async function bundle(entry, outfile, allowed, plugins = []) {
-  const result = await build({ ...options, entryPoints: [entry], outfile, plugins });
+  const result = await build({ ...options, entryPoints: [entry], outfile, plugins, write: false });
+  // Written whole and renamed into place: a test reading the bundle while another rebuilds it never sees half a file.
+  for (const f of result.outputFiles) {
+    writeFileSync(`${f.path}.tmp-${process.pid}`, f.contents);
+    renameSync(`${f.path}.tmp-${process.pid}`, f.path);
+  }
   const imported = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => !i.path.startsWith('<')).map((i) => i.path));
   const extra = imported.filter((p) => !allowed.includes(p));
   if (extra.length > 0) {
@@ -40,7 +51,9 @@ async function bundle(entry, outfile, allowed, plugins = []) {
   }
 }
 await bundle('src/index.ts', out, []);
-await bundle('src/exchange/index.ts', outExchange, ['./backprop.browser.js'], [coreNetwork]);
+await bundle('src/exchange/index.ts', outExchange, ['./backprop.browser.js'], [fromCore(/\/network\.js$/)]);
+// trainInWorker starts `new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' })`.
+await bundle('src/worker/worker-entry.ts', outWorker, ['./backprop.browser.js'], [fromCore(/\/(network|step)\.js$/)]);
 
 /** Bytes of a file, raw and gzipped (level 9, as a server would send it). */
 function sizes(file) {
@@ -53,6 +66,7 @@ const version = (dir) => JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'))
 
 console.log(line(`build-browser: ${out}`, sizes(out)));
 console.log(line(`build-browser: ${outExchange}`, sizes(outExchange)));
+console.log(line(`build-browser: ${outWorker}`, sizes(outWorker)));
 const peers = [
   { name: 'TensorFlow.js', dir: 'node_modules/@tensorflow/tfjs', file: 'dist/tf.min.js' },
   { name: 'brain.js', dir: 'bench/peers/node_modules/brain.js', file: 'browser.min.js' },

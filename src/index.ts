@@ -25,3 +25,5 @@ export { randomSplit, positionSplit, takeRows, type Split } from './data/split.j
 export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/metrics.js';
 export { shiftImages, type ShiftOptions } from './data/augment.js';
 export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';
+export type { SaveOptions, SaveFormat } from './persist/file.js';
+export type { TrainInWorkerOptions } from './worker/train-in-worker.js';

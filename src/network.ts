@@ -6,15 +6,22 @@ import { lossEntry, type LossEntry } from './registry/losses.js';
 import { initializers } from './registry/initializers.js';
 import { Random, freshSeed } from './random.js';
 import { forwardPass, batchLoss } from './passes.js';
-import { parseSpec, parseSeed, parseBackend, parseThreads, plainObject, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
+import { parseSpec, parseSeed, parseBackend, parseThreads, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
 import { ThreadedWasmBackend } from './backends/wasm/threaded.js';
 import { availableThreads } from './backends/wasm/threads.js';
 import { rowCount, copyRows, describe, type Samples } from './samples.js';
-import { parseStepOptions, StepRunner, type StepOptions } from './step.js';
+import { parseStepOptions, StepRunner, type StepOptions, type OptimizerState } from './step.js';
 import { fitNetwork, type FitOptions, type History, type Trainer } from './fit.js';
 import { networkToJSON, parseNetworkJSON, type NetworkJSON } from './serialize.js';
 import { backendForSpec, bindArena } from './custom.js';
 import { traceBatch, parseTraceOptions, type Trace, type TraceOptions } from './trace.js';
+import { encodeNetwork, decodeNetwork, hasMagic } from './persist/binary.js';
+import { parseSaveOptions, parseLoadOptions, writeFileAtomic, readFileBytes, utf8, type SaveOptions } from './persist/file.js';
+import { runInWorker, type TrainInWorkerOptions } from './worker/train-in-worker.js';
+import type { TrainingJob } from './worker/protocol.js';
+import type { SavedNetwork } from './serialize.js';
+import { isCustomActivation, isCustomLoss } from './custom.js';
+import { KERNEL_BUILDS, type KernelBuild } from './backends/wasm/module.js';
 
 export interface LayerWeights {
   /** units × inputs, row-major: weights[j * inputs + k] connects input k to unit j. */
@@ -354,18 +361,8 @@ export class Network {
   /** Rebuild a network saved by toJSON (as an object or its JSON text), on any backend. */
   static fromJSON(json: unknown, options: { backend?: BackendChoice } = {}): Network {
     const label = 'Network.fromJSON';
-    const o = plainObject(options, `${label}: options`);
-    if (Object.keys(o).some((k) => k !== 'backend')) {
-      throw new TypeError(`${label}: unknown option ${JSON.stringify(Object.keys(o).find((k) => k !== 'backend'))}; known options are backend`);
-    }
-    const saved = parseNetworkJSON(json, label);
-    const { choice, reason } = backendForSpec(saved.spec, parseBackend(o.backend, label), 1, label);
-    const net = new Network(saved.spec, saved.seed, openBackend(resolveBackendName(choice), label), reason);
-    if (saved.parameters.length !== net.layout.paramCount) {
-      throw new RangeError(`${label}: parameters: expected ${net.layout.paramCount} numbers for this architecture, got ${saved.parameters.length}`);
-    }
-    net.impl.f32.set(saved.parameters, net.layout.params);
-    return net;
+    const backend = parseLoadOptions(options, label);
+    return Network.restore(parseNetworkJSON(json, label), backend, label);
   }
 
   /** Free the backend's memory; every later call throws. */
@@ -433,6 +430,107 @@ export class Network {
     }
     copyRows(value, width, f32, at, label, first, rows);
   }
+
+  // ---- saving to bytes and files, training in a worker ----------------------------------
+
+  /** The compact binary form: a small header, the parameters as raw float32, a checksum (layout in src/persist/binary.ts). */
+  toBuffer(): Uint8Array {
+    this.live('toBuffer');
+    return encodeNetwork(this.spec, this.seed, this.getParameters());
+  }
+
+  /** Rebuild a network saved by toBuffer, on any backend; the parameters are bit-identical. */
+  static fromBuffer(bytes: Uint8Array | ArrayBuffer, options: { backend?: BackendChoice } = {}): Network {
+    const label = 'Network.fromBuffer';
+    const backend = parseLoadOptions(options, label);
+    return Network.restore(decodeNetwork(bytes, label), backend, label);
+  }
+
+  /**
+   * Node only: write the network to a file, as JSON (toJSON) when the path ends in .json and
+   * binary (toBuffer) otherwise, unless `format` says which. Written through a temporary file.
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const label = 'save';
+    this.live(label);
+    const { path: file, format } = parseSaveOptions(path, options, label);
+    await writeFileAtomic(file, format === 'json' ? JSON.stringify(this.toJSON()) : this.toBuffer(), label);
+  }
+
+  /** Node only: read a network written by save, in either form (told apart by its first bytes, not the extension). */
+  static async load(path: string, options: { backend?: BackendChoice } = {}): Promise<Network> {
+    const label = 'Network.load';
+    const backend = parseLoadOptions(options, label);
+    const { path: file, bytes } = await readFileBytes(path, label);
+    const where = `${label}: ${JSON.stringify(file)}`;
+    return Network.restore(hasMagic(bytes) ? decodeNetwork(bytes, where) : parseNetworkJSON(utf8(bytes, where), where), backend, where);
+  }
+
+  /**
+   * fit in a worker thread (Node worker_threads, a module Worker in browsers), so the calling
+   * thread stays free. The same seed gives bit-identical weights to fit in place. Progress
+   * comes through onProgress; on abort the weights trained so far are kept, as fit does.
+   */
+  async trainInWorker(inputs: Samples, targets: Samples, options: TrainInWorkerOptions = {}): Promise<History> {
+    const label = 'trainInWorker';
+    this.live(label);
+    const custom = this.spec.layers.findIndex((l) => isCustomActivation(l.activation));
+    if (custom >= 0) {
+      throw new TypeError(`${label}: layers[${custom + 1}] uses the custom activation '${this.spec.layers[custom].activation}', whose functions cannot be sent to a worker; use fit`);
+    }
+    if (isCustomLoss(this.spec.loss)) {
+      throw new TypeError(`${label}: the custom loss '${this.spec.loss}' has functions that cannot be sent to a worker; use fit`);
+    }
+    const { x, y } = this.matrices(inputs, targets, label);
+    const job: TrainingJob = {
+      spec: this.spec,
+      seed: this.seed,
+      backend: this.backend,
+      kernel: this.impl.kernel.split(' ')[0], // a threaded network trains on one thread there: the same bits
+      parameters: this.getParameters(),
+      rng: this.rng.state,
+      optimizer: this.steps.saveState(),
+      x,
+      y,
+    };
+    const result = await runInWorker(job, options, label);
+    this.live(label);
+    this.impl.f32.set(result.parameters, this.layout.params);
+    this.rng.state = result.rng;
+    this.steps.loadState(result.optimizer);
+    return result.history;
+  }
+
+  /** @internal The training worker's copy of a network: same parameters, generator state and kernel build. */
+  static fromTrainingJob(job: TrainingJob): Network {
+    const label = 'worker';
+    const build = job.backend === 'wasm' ? (job.kernel as KernelBuild) : undefined;
+    if (build !== undefined && !KERNEL_BUILDS.includes(build)) throw new Error(`${label}: unknown kernel build '${job.kernel}'`);
+    const net = Network.restore({ spec: job.spec, seed: job.seed, parameters: job.parameters }, job.backend, label, build);
+    net.rng.state = job.rng;
+    net.steps.loadState(job.optimizer);
+    return net;
+  }
+
+  /** @internal The optimizer's running state, for the training worker to hand back. */
+  optimizerState(): OptimizerState {
+    return this.steps.saveState();
+  }
+
+  /** A network holding saved parameters (already checked against the architecture). */
+  private static restore(saved: SavedNetwork, choice: BackendChoice, label: string, build?: KernelBuild): Network {
+    const { choice: resolved, reason } = backendForSpec(saved.spec, choice, 1, label);
+    const name = resolveBackendName(resolved);
+    let backend: Backend;
+    try {
+      backend = createBackend(name, 0, build);
+    } catch (e) {
+      throw new Error(`${label}: could not start the ${name} backend: ${(e as Error).message}`);
+    }
+    const net = new Network(saved.spec, saved.seed, backend, reason);
+    net.impl.f32.set(saved.parameters, net.layout.params);
+    return net;
+  }
 }
 
 
@@ -492,3 +590,4 @@ function countCorrect(f32: Float32Array, a: number, y: Float32Array, start: numb
   }
   return correct;
 }
+

@@ -84,6 +84,13 @@ function nonNegative(v: unknown, label: string): number {
  * optimizer's fused update over the flat parameter vector. A non-finite loss or gradient
  * stops the step before the update, so the weights stay as they were.
  */
+/** An optimizer's running state, as StepRunner.saveState copies it out. */
+export interface OptimizerState {
+  optimizer: OptimizerName | null;
+  updates: number;
+  vectors: Float32Array;
+}
+
 export class StepRunner {
   /** The optimizer whose state vectors hold its running state, so a switch resets them. */
   private stateOwner: OptimizerEntry | null = null;
@@ -91,6 +98,24 @@ export class StepRunner {
   private updates = 0;
 
   constructor(private readonly backend: Backend, private readonly layout: Layout) {}
+
+  /** A copy of the optimizer's running state: which optimizer, its update count, its state vectors. */
+  saveState(): OptimizerState {
+    const at = this.layout.stateVector(0);
+    const count = (this.stateOwner?.stateVectors ?? 0) * this.layout.paramCount;
+    return { optimizer: this.stateOwner?.name ?? null, updates: this.updates, vectors: this.backend.f32.slice(at, at + count) };
+  }
+
+  /** Put back what saveState returned on a network of the same shape (trainInWorker hands it across threads). */
+  loadState(state: OptimizerState): void {
+    const owner = state.optimizer === null ? null : optimizers[state.optimizer];
+    if ((owner?.stateVectors ?? 0) * this.layout.paramCount !== state.vectors.length) {
+      throw new RangeError(`optimizer state: expected ${(owner?.stateVectors ?? 0) * this.layout.paramCount} numbers for '${state.optimizer}', got ${state.vectors.length}`);
+    }
+    this.stateOwner = owner;
+    this.updates = state.updates;
+    this.backend.f32.set(state.vectors, this.layout.stateVector(0));
+  }
 
   computeGradients(rows: number, loss: LossEntry): number {
     const k = this.backend.kernels;
