@@ -94,9 +94,22 @@ export function weightGradients(
   }
 }
 
-/** One sample: dw row j = (scale·δ_j)·x, a scaled copy of x per unit, written once. */
+/** One sample: dw row j = (scale·δ_j)·x, written once; four rows at a time share each x load. */
 function outerProduct(m: Float32Array, delta: number, x: number, dw: number, inputs: number, units: number, scale: number): void {
-  for (let j = 0, row = dw; j < units; j++, row += inputs) scaledCopy(m, m[delta + j] * scale, x, row, inputs);
+  let j = 0;
+  for (; j + 4 <= units; j += 4) {
+    const r0 = dw + j * inputs, r1 = r0 + inputs, r2 = r1 + inputs, r3 = r2 + inputs;
+    const d0 = m[delta + j] * scale, d1 = m[delta + j + 1] * scale;
+    const d2 = m[delta + j + 2] * scale, d3 = m[delta + j + 3] * scale;
+    for (let k = 0; k < inputs; k++) {
+      const xk = m[x + k];
+      m[r0 + k] = d0 * xk;
+      m[r1 + k] = d1 * xk;
+      m[r2 + k] = d2 * xk;
+      m[r3 + k] = d3 * xk;
+    }
+  }
+  for (; j < units; j++) scaledCopy(m, m[delta + j] * scale, x, dw + j * inputs, inputs);
 }
 
 /** to[k] = factor·from[k] for k < count, four at a time. */
