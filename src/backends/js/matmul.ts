@@ -54,16 +54,22 @@ function forwardFourRows(
 function forwardOneRow(
   m: Float32Array, x: number, w: number, b: number, z: number, inputs: number, units: number, hasBias: number,
 ): void {
+  const k2 = inputs & ~1;
   let j = 0;
   for (; j + 4 <= units; j += 4) {
     const w0 = w + j * inputs, w1 = w0 + inputs, w2 = w1 + inputs, w3 = w2 + inputs;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let k = 0; k < inputs; k++) {
+    let k = 0;
+    for (; k < k2; k += 2) {
+      const xk = m[x + k], xl = m[x + k + 1];
+      s0 += xk * m[w0 + k] + xl * m[w0 + k + 1];
+      s1 += xk * m[w1 + k] + xl * m[w1 + k + 1];
+      s2 += xk * m[w2 + k] + xl * m[w2 + k + 1];
+      s3 += xk * m[w3 + k] + xl * m[w3 + k + 1];
+    }
+    if (k < inputs) {
       const xk = m[x + k];
-      s0 += xk * m[w0 + k];
-      s1 += xk * m[w1 + k];
-      s2 += xk * m[w2 + k];
-      s3 += xk * m[w3 + k];
+      s0 += xk * m[w0 + k]; s1 += xk * m[w1 + k]; s2 += xk * m[w2 + k]; s3 += xk * m[w3 + k];
     }
     if (hasBias) {
       s0 += m[b + j]; s1 += m[b + j + 1]; s2 += m[b + j + 2]; s3 += m[b + j + 3];
