@@ -1,18 +1,17 @@
-// The JS backend's online (batch 1) and batch-32 training against a plain hand-written
-// Float32Array loop (the one in bench/peers.bench.ts), side by side in one process, on the
-// built-in MNIST digits, 784-128-10 sigmoid, quadratic loss, plain SGD. Samples per second of
-// this process's CPU time, in alternating rounds, so load from other processes hits both
-// alike; the ratio is the figure to read.
+// The JS backend's online (batch 1) and batch-32 training against the plain hand-written
+// Float32Array loop (bench/plain-mlp.ts, the one bench/peers.bench.ts times), side by side in
+// one process, on the built-in MNIST digits: 784-128-10 sigmoid, quadratic loss, plain SGD.
+// Samples per second of this process's CPU time, in alternating rounds, so load from other
+// processes hits both alike; the ratio is the figure to read.
 //   npx tsx scripts/profile-js.ts [rounds] [ms per measurement]
 // With `node --cpu-prof --import tsx scripts/profile-js.ts` it is also the profiling target.
 import { Network, Random } from '../src/index.js';
 import { loadMnist } from '../src/data/mnist.js';
+import { PLAIN_SHAPE, PlainMlp } from '../bench/plain-mlp.js';
 
 const ROUNDS = Number(process.argv[2] ?? 9);
 const BUDGET_MS = Number(process.argv[3] ?? 600);
-const PIXELS = 784;
-const HIDDEN = 128;
-const CLASSES = 10;
+const { inputs: PIXELS, hidden: HIDDEN, outputs: CLASSES } = PLAIN_SHAPE;
 const LR = 0.5;
 const SLICE = 1_000;
 
@@ -20,71 +19,6 @@ const digits = await loadMnist();
 const slices: Array<{ x: Float32Array; y: Float32Array }> = [];
 for (let start = 0; start + SLICE <= 8_000; start += SLICE) {
   slices.push({ x: digits.images.subarray(start * PIXELS, (start + SLICE) * PIXELS), y: digits.targets.subarray(start * CLASSES, (start + SLICE) * CLASSES) });
-}
-
-function normalWeights(rng: Random, units: number, inputs: number): Float32Array {
-  const w = new Float32Array(units * inputs);
-  for (let i = 0; i < w.length; i++) w[i] = rng.normal() / Math.sqrt(inputs);
-  return w;
-}
-
-/** Copied from bench/peers.bench.ts (which runs on import, so it cannot be imported): what a careful person writes by hand. */
-class PlainMlp {
-  readonly w1: Float32Array;
-  readonly b1 = new Float32Array(HIDDEN);
-  readonly w2: Float32Array;
-  readonly b2 = new Float32Array(CLASSES);
-  private readonly h = new Float32Array(HIDDEN);
-  readonly o = new Float32Array(CLASSES);
-  private readonly d1 = new Float32Array(HIDDEN);
-  private readonly d2 = new Float32Array(CLASSES);
-
-  constructor(rng: Random) {
-    this.w1 = normalWeights(rng, HIDDEN, PIXELS);
-    this.w2 = normalWeights(rng, CLASSES, HIDDEN);
-  }
-
-  forward(X: Float32Array, row: number): void {
-    const { w1, b1, w2, b2, h, o } = this;
-    const x0 = row * PIXELS;
-    for (let j = 0; j < HIDDEN; j++) {
-      let s = b1[j];
-      const w = j * PIXELS;
-      for (let k = 0; k < PIXELS; k++) s += w1[w + k] * X[x0 + k];
-      h[j] = 1 / (1 + Math.exp(-s));
-    }
-    for (let m = 0; m < CLASSES; m++) {
-      let s = b2[m];
-      const w = m * HIDDEN;
-      for (let j = 0; j < HIDDEN; j++) s += w2[w + j] * h[j];
-      o[m] = 1 / (1 + Math.exp(-s));
-    }
-  }
-
-  train(X: Float32Array, Y: Float32Array, row: number, lr: number): void {
-    this.forward(X, row);
-    const { w1, b1, w2, b2, h, o, d1, d2 } = this;
-    const x0 = row * PIXELS;
-    const y0 = row * CLASSES;
-    for (let m = 0; m < CLASSES; m++) d2[m] = (o[m] - Y[y0 + m]) * o[m] * (1 - o[m]);
-    for (let j = 0; j < HIDDEN; j++) {
-      let s = 0;
-      for (let m = 0; m < CLASSES; m++) s += w2[m * HIDDEN + j] * d2[m];
-      d1[j] = s * h[j] * (1 - h[j]);
-    }
-    for (let m = 0; m < CLASSES; m++) {
-      const g = lr * d2[m];
-      const w = m * HIDDEN;
-      for (let j = 0; j < HIDDEN; j++) w2[w + j] -= g * h[j];
-      b2[m] -= g;
-    }
-    for (let j = 0; j < HIDDEN; j++) {
-      const g = lr * d1[j];
-      const w = j * PIXELS;
-      for (let k = 0; k < PIXELS; k++) w1[w + k] -= g * X[x0 + k];
-      b1[j] -= g;
-    }
-  }
 }
 
 /** This process's CPU time in ms: on a machine shared with other work it moves far less than wall time. */
