@@ -7,16 +7,14 @@
 export function countNonFinite(m: Float32Array, p: number, count: number): number {
   const end = p + count;
   const end4 = p + (count & ~3);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0, s1 = 0;
   let i = p;
   for (; i < end4; i += 4) {
-    s0 += m[i];
-    s1 += m[i + 1];
-    s2 += m[i + 2];
-    s3 += m[i + 3];
+    s0 += m[i] + m[i + 1];
+    s1 += m[i + 2] + m[i + 3];
   }
   for (; i < end; i++) s0 += m[i];
-  const sum = (s0 + s1) + (s2 + s3);
+  const sum = s0 + s1;
   if (sum - sum === 0) return 0;
   let bad = 0;
   for (let j = p; j < end; j++) {
