@@ -6,14 +6,13 @@
  */
 export function countNonFinite(m: Float32Array, p: number, count: number): number {
   const end = p + count;
-  const end4 = p + (count & ~3);
   let s0 = 0, s1 = 0;
-  let i = p;
-  for (; i < end4; i += 4) {
+  let i = end - 4;
+  for (; i >= p; i -= 4) {
     s0 += m[i] + m[i + 1];
     s1 += m[i + 2] + m[i + 3];
   }
-  for (; i < end; i++) s0 += m[i];
+  for (i += 3; i >= p; i--) s0 += m[i];
   const sum = s0 + s1;
   if (sum - sum === 0) return 0;
   let bad = 0;
