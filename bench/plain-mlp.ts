@@ -5,7 +5,7 @@
 import type { Random } from '../src/index.js';
 
 // Module-local constants, not imported or exported ones: V8 reads an import or export through
-// a cell on every use, which made this loop about a third slower when it took them from mnist.ts.
+// a cell on every use; taking PIXELS and CLASSES from mnist.ts ran this loop at ~0.74× the speed.
 const PIXELS = 784;
 const HIDDEN = 128;
 const CLASSES = 10;
