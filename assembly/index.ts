@@ -6,6 +6,6 @@ export {
   leakyReluForward, leakyReluBackward, identityForward, identityBackward, softmaxForward, softmaxBackward,
 } from './activations';
 export { outputDelta, sumSquaredError, sigmoidCrossEntropy, softmaxCrossEntropy } from './losses';
-export { sgdUpdate, momentumUpdate } from './optimizers';
+export { sgdUpdate, momentumUpdate, nesterovUpdate, adamUpdate, rmspropUpdate } from './optimizers';
 export { countNonFinite } from './finite';
 export { gatherRows } from './gather';

@@ -1,4 +1,5 @@
-// Optimizer updates: one fused SIMD loop over the whole flat parameter vector.
+// Optimizer updates: one fused SIMD loop over the whole flat parameter vector. Each loop runs
+// four floats at a time, then the tail one by one with the same operations in the same order.
 
 /** p -= η·g. */
 export function sgdUpdate(params: usize, grads: usize, count: i32, learningRate: f32): void {
@@ -32,5 +33,97 @@ export function momentumUpdate(params: usize, grads: usize, velocity: usize, cou
     const v = momentum * load<f32>(velocity + o) - learningRate * load<f32>(grads + o);
     store<f32>(velocity + o, v);
     store<f32>(params + o, load<f32>(params + o) + v);
+  }
+}
+
+/** Nesterov momentum as Keras writes it: v = μv − ηg; p += μv − ηg (a look-ahead along the new velocity). */
+export function nesterovUpdate(params: usize, grads: usize, velocity: usize, count: i32, learningRate: f32, momentum: f32): void {
+  const c4 = count & ~3;
+  const lr = f32x4.splat(learningRate);
+  const mu = f32x4.splat(momentum);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    const step = f32x4.mul(lr, v128.load(grads + o));
+    const v = f32x4.sub(f32x4.mul(mu, v128.load(velocity + o)), step);
+    v128.store(velocity + o, v);
+    v128.store(params + o, f32x4.add(v128.load(params + o), f32x4.sub(f32x4.mul(mu, v), step)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const step = learningRate * load<f32>(grads + o);
+    const v = momentum * load<f32>(velocity + o) - step;
+    store<f32>(velocity + o, v);
+    store<f32>(params + o, load<f32>(params + o) + (momentum * v - step));
+  }
+}
+
+/**
+ * Adam (Kingma & Ba) in Keras' form: m += (1−β₁)(g − m); v += (1−β₂)(g² − v);
+ * p -= α·m / (√v + ε), where the caller folds the bias correction into the step size
+ * α = η·√(1−β₂ᵗ)/(1−β₁ᵗ). The complements 1−β come from the caller in float64, because
+ * 1 − 0.999 in float32 is off by 1e-5.
+ */
+export function adamUpdate(
+  params: usize, grads: usize, m: usize, v: usize, count: i32,
+  stepSize: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, epsilon: f32,
+): void {
+  const c4 = count & ~3;
+  const alpha = f32x4.splat(stepSize);
+  const b1 = f32x4.splat(oneMinusBeta1);
+  const b2 = f32x4.splat(oneMinusBeta2);
+  const eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(grads + o);
+    const m0 = v128.load(m + o);
+    const v0 = v128.load(v + o);
+    const m1 = f32x4.add(m0, f32x4.mul(b1, f32x4.sub(g, m0)));
+    const v1 = f32x4.add(v0, f32x4.mul(b2, f32x4.sub(f32x4.mul(g, g), v0)));
+    v128.store(m + o, m1);
+    v128.store(v + o, v1);
+    const step = f32x4.div(f32x4.mul(alpha, m1), f32x4.add(f32x4.sqrt(v1), eps));
+    v128.store(params + o, f32x4.sub(v128.load(params + o), step));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grads + o);
+    const m0 = load<f32>(m + o);
+    const v0 = load<f32>(v + o);
+    const m1 = m0 + oneMinusBeta1 * (g - m0);
+    const v1 = v0 + oneMinusBeta2 * (g * g - v0);
+    store<f32>(m + o, m1);
+    store<f32>(v + o, v1);
+    store<f32>(params + o, load<f32>(params + o) - (stepSize * m1) / (Mathf.sqrt(v1) + epsilon));
+  }
+}
+
+/** RMSprop in Keras' form: s += (1−ρ)(g² − s); p -= η·g / √(s + ε). */
+export function rmspropUpdate(
+  params: usize, grads: usize, meanSquare: usize, count: i32,
+  learningRate: f32, oneMinusRho: f32, epsilon: f32,
+): void {
+  const c4 = count & ~3;
+  const lr = f32x4.splat(learningRate);
+  const r = f32x4.splat(oneMinusRho);
+  const eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i < c4; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(grads + o);
+    const s0 = v128.load(meanSquare + o);
+    const s1 = f32x4.add(s0, f32x4.mul(r, f32x4.sub(f32x4.mul(g, g), s0)));
+    v128.store(meanSquare + o, s1);
+    const step = f32x4.div(f32x4.mul(lr, g), f32x4.sqrt(f32x4.add(s1, eps)));
+    v128.store(params + o, f32x4.sub(v128.load(params + o), step));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grads + o);
+    const s0 = load<f32>(meanSquare + o);
+    const s1 = s0 + oneMinusRho * (g * g - s0);
+    store<f32>(meanSquare + o, s1);
+    store<f32>(params + o, load<f32>(params + o) - (learningRate * g) / Mathf.sqrt(s1 + epsilon));
   }
 }

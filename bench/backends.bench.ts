@@ -6,6 +6,7 @@ import { Bench } from 'tinybench';
 import { createBackend } from '../src/backends/index.js';
 import { Network, Random } from '../src/index.js';
 import { machineLines, markdownTable, writeSection } from './report.js';
+import { PLAIN_SHAPE, PlainMlp } from './plain-mlp.js';
 
 const INPUTS = 784;
 const HIDDEN = 128;
@@ -92,6 +93,50 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'backends', [
   `- kernels: ${cases.length ? 'wasm = ' + (await Network.create({ layers: [2, 1], backend: 'wasm' })).kernel : ''}; tinybench time per task: ${TIME_MS} ms, one thread`,
   '',
   ...table,
+]);
+
+// ---- JS backend against the plain hand-written Float32Array loop ------------------------
+// The issue's bar for the JS backend: online training no slower than the loop a careful person
+// writes by hand (bench/plain-mlp.ts). One op = one epoch over the same 256 samples for both.
+if (PLAIN_SHAPE.inputs !== INPUTS || PLAIN_SHAPE.hidden !== HIDDEN || PLAIN_SHAPE.outputs !== OUTPUTS) {
+  throw new Error('bench/plain-mlp.ts no longer has the shape this benchmark compares against');
+}
+const PLAIN_SAMPLES = 256;
+const plainX = randomFloats(PLAIN_SAMPLES * INPUTS).map((v) => (v + 1) / 2);
+const plainY = new Float32Array(PLAIN_SAMPLES * OUTPUTS);
+for (let i = 0; i < PLAIN_SAMPLES; i++) plainY[i * OUTPUTS + rng.below(OUTPUTS)] = 1;
+const plainBench = new Bench({ time: TIME_MS, warmup: true });
+const plain = new PlainMlp(new Random(1));
+plainBench.add('plain loop', () => {
+  for (let r = 0; r < PLAIN_SAMPLES; r++) plain.train(plainX, plainY, r, 0.1);
+});
+for (const batch of [1, 32]) {
+  const net = await Network.create({ layers: [INPUTS, HIDDEN, OUTPUTS], loss: 'quadratic', seed: 1, backend: 'js' });
+  plainBench.add(`js fit | batch ${batch}`, async () => {
+    await net.fit(plainX, plainY, { epochs: 1, batchSize: batch, learningRate: 0.1 });
+  });
+}
+await plainBench.run();
+const plainPeriod = (name: string) => {
+  const r = plainBench.getTask(name)?.result;
+  if (!r || !('period' in r)) throw new Error(`benchmark ${name} did not complete`);
+  return r.period;
+};
+const plainMs = plainPeriod('plain loop');
+const plainRows = [1, 32].map((batch) => {
+  const ms = plainPeriod(`js fit | batch ${batch}`);
+  const perSecond = (t: number) => ((1000 / t) * PLAIN_SAMPLES).toFixed(0);
+  return [`train ${INPUTS}-${HIDDEN}-${OUTPUTS} sgd, js backend fit`, String(batch), perSecond(ms), perSecond(plainMs), `${(plainMs / ms).toFixed(2)}×`];
+});
+const plainTable = markdownTable(['workload', 'batch', 'js samples/s', 'plain loop (batch 1) samples/s', 'js / plain loop'], plainRows);
+console.log(plainTable.join('\n'));
+writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'js-vs-plain', [
+  '## JS backend vs a plain Float32Array loop (`npm run bench`, bench/backends.bench.ts)',
+  '',
+  ...machineLines(['tinybench']),
+  `- one op = one epoch over the same ${PLAIN_SAMPLES} random samples; the plain loop (bench/plain-mlp.ts) is online SGD; tinybench time per task: ${TIME_MS} ms, one thread`,
+  '',
+  ...plainTable,
 ]);
 
 // ---- threads: one fit epoch on 1 and on 2 threads ---------------------------------------

@@ -1,10 +1,11 @@
-// Activations added from TypeScript: registerActivation puts an entry in the activation
-// registry, and the passes call the per-element loops below instead of a kernel. They run over
-// the arena Float32Array of the JS backend; a network that uses one never runs on Wasm
+// Activations and losses added from TypeScript: registerActivation / registerLoss put an entry
+// in their registry, and the passes call the per-element loops below instead of a kernel. They
+// run over the arena Float32Array of the JS backend; a network that uses one never runs on Wasm
 // (src/network.ts falls back to JS and says why), so the built-in kernels stay untouched.
 import type { Backend } from './backend.js';
 import type { Kernels } from './kernels.js';
 import { activations, customActivations, type ActivationName, type CustomActivationEntry } from './registry/activations.js';
+import { losses, customLosses, type CustomLossEntry } from './registry/losses.js';
 import { describe } from './samples.js';
 import { plainObject, rejectUnknownKeys, type BackendChoice, type NetworkSpec } from './options.js';
 import { wasmAvailable } from './backends/index.js';
@@ -25,15 +26,7 @@ const NAME = /^[A-Za-z][\w.-]{0,63}$/;
  */
 export function registerActivation(name: string, activation: CustomActivation): void {
   const label = 'registerActivation';
-  if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new TypeError(`${label}: name: expected a name of letters, digits, '-', '_' or '.', starting with a letter (at most 64), got ${describe(name)}`);
-  }
-  if (Object.hasOwn(activations, name)) throw new TypeError(`${label}: name: '${name}' is a built-in activation and cannot be replaced`);
-  const o = plainObject(activation, `${label}: activation`);
-  rejectUnknownKeys(o, ['forward', 'derivative'], `${label}: activation`);
-  for (const key of ['forward', 'derivative'] as const) {
-    if (typeof o[key] !== 'function') throw new TypeError(`${label}: ${key}: expected a function, got ${describe(o[key])}`);
-  }
+  const o = checkRegistration(name, activation, Object.hasOwn(activations, name), ['forward', 'derivative'], label, 'activation');
   const forward = o.forward as CustomActivation['forward'];
   const derivative = o.derivative as CustomActivation['derivative'];
   const entry: CustomActivationEntry = {
@@ -44,6 +37,46 @@ export function registerActivation(name: string, activation: CustomActivation): 
     slope: derivative,
   };
   customActivations.set(name, entry);
+}
+
+export interface CustomLoss {
+  /** The loss of one output a against its target y; a sample's loss is the sum over its outputs. */
+  value: (a: number, y: number) => number;
+  /** ∂loss/∂a for one output. */
+  derivative: (a: number, y: number) => number;
+}
+
+/**
+ * Add a loss usable as Network.create's `loss` by `name`: elementwise, summed over a sample's
+ * outputs and averaged over the batch, as the built-in quadratic loss. Its delta is
+ * derivative(a, y)·f'(z), so it pairs with any elementwise output activation (not softmax,
+ * whose units are coupled). Registering a name again replaces it for networks created
+ * afterwards. Networks using it run on the JS backend.
+ */
+export function registerLoss(name: string, loss: CustomLoss): void {
+  const label = 'registerLoss';
+  const o = checkRegistration(name, loss, Object.hasOwn(losses, name), ['value', 'derivative'], label, 'loss');
+  const custom = { value: o.value as CustomLoss['value'], derivative: o.derivative as CustomLoss['derivative'] };
+  customLosses.set(name, { name, custom, fusedWith: null });
+}
+
+/** Check a registration's name and that its object holds exactly the named functions. */
+function checkRegistration(name: unknown, value: unknown, builtin: boolean, keys: readonly string[], label: string, kind: string): Record<string, unknown> {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new TypeError(`${label}: name: expected a name of letters, digits, '-', '_' or '.', starting with a letter (at most 64), got ${describe(name)}`);
+  }
+  if (builtin) throw new TypeError(`${label}: name: '${name}' is a built-in ${kind} and cannot be replaced`);
+  const o = plainObject(value, `${label}: ${kind}`);
+  rejectUnknownKeys(o, keys, `${label}: ${kind}`);
+  for (const key of keys) {
+    if (typeof o[key] !== 'function') throw new TypeError(`${label}: ${key}: expected a function, got ${describe(o[key])}`);
+  }
+  return o;
+}
+
+/** Whether `name` is a registered custom loss (not a built-in). */
+export function isCustomLoss(name: string): boolean {
+  return !Object.hasOwn(losses, name) && customLosses.has(name);
 }
 
 /** Whether `name` is a registered custom activation (not a built-in). */
@@ -60,7 +93,7 @@ export function bindArena(backend: Backend): void {
 
 function arena(k: Kernels, name: string): Float32Array {
   const b = arenas.get(k);
-  if (!b) throw new Error(`custom activation '${name}': no arena bound to these kernels (it runs on the JS backend only)`);
+  if (!b) throw new Error(`custom '${name}': no arena bound to these kernels (it runs on the JS backend only)`);
   return b.f32; // read at call time: a reserve() may have replaced the buffer
 }
 
@@ -80,6 +113,22 @@ export function customBackward(k: Kernels, entry: CustomActivationEntry, z: numb
   for (let i = 0; i < count; i++) m[delta + i] *= fPrime(m[z + i], m[a + i]);
 }
 
+/** The batch's loss: Σ over samples and outputs of value(a, y), divided by the batch size. */
+export function customLossValue(k: Kernels, entry: CustomLossEntry, a: number, y: number, rows: number, cols: number): number {
+  const m = arena(k, entry.name);
+  const f = entry.custom.value;
+  let sum = 0;
+  for (let i = 0; i < rows * cols; i++) sum += f(m[a + i], m[y + i]);
+  return sum / rows;
+}
+
+/** delta[i] = ∂loss/∂a[i]: dE/da at the output, before the activation's derivative. */
+export function customOutputDelta(k: Kernels, entry: CustomLossEntry, a: number, y: number, delta: number, count: number): void {
+  const m = arena(k, entry.name);
+  const d = entry.custom.derivative;
+  for (let i = 0; i < count; i++) m[delta + i] = d(m[a + i], m[y + i]);
+}
+
 /**
  * The backend a network can use, and why when that is not what was asked: custom activations
  * run only on the JS backend, so 'auto' falls back to it and an explicit 'wasm' (or threads,
@@ -92,11 +141,10 @@ export function backendForSpec(
   label: string,
 ): { choice: BackendChoice; reason: string | null } {
   const i = spec.layers.findIndex((l) => isCustomActivation(l.activation));
-  if (i < 0) {
-    const reason = choice === 'auto' && !wasmAvailable() ? 'this runtime does not support WebAssembly SIMD' : null;
-    return { choice, reason };
-  }
-  const reason = `layers[${i + 1}] uses the custom activation '${spec.layers[i].activation}', which runs only on the JS backend`;
+  let reason: string;
+  if (i >= 0) reason = `layers[${i + 1}] uses the custom activation '${spec.layers[i].activation}', which runs only on the JS backend`;
+  else if (isCustomLoss(spec.loss)) reason = `the custom loss '${spec.loss}' runs only on the JS backend`;
+  else return { choice, reason: choice === 'auto' && !wasmAvailable() ? 'this runtime does not support WebAssembly SIMD' : null };
   if (choice === 'wasm') throw new Error(`${label}: backend 'wasm': ${reason}; use backend 'js' or 'auto'`);
   if (typeof threads === 'number' && threads > 1) throw new Error(`${label}: threads: ${reason}, and threads need the wasm backend`);
   return { choice: 'js', reason: choice === 'auto' ? reason : null };

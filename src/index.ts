@@ -4,6 +4,7 @@ export type { NetworkOptions, LayerSpec, BackendChoice, NetworkSpec } from './op
 export type { StepOptions } from './step.js';
 export { NonFiniteError } from './step.js';
 export type { FitOptions, History, EpochLogs } from './fit.js';
+export type { BatchLogs, EarlyStoppingOptions, LearningRateSchedule, Metric } from './fit.js';
 export type { NetworkJSON } from './serialize.js';
 export type { Samples } from './samples.js';
 export type { ActivationName } from './registry/activations.js';
@@ -16,7 +17,7 @@ export { wasmAvailable } from './backends/index.js';
 export type { Trace, TraceLayer, TraceOptions } from './trace.js';
 export { explain, type ExplainOptions } from './explain.js';
 export { gradientCheck, type GradientCheckOptions, type GradientCheckResult, type GradientCheckEntry } from './gradient-check.js';
-export { registerActivation, type CustomActivation } from './custom.js';
+export { registerActivation, registerLoss, type CustomActivation, type CustomLoss } from './custom.js';
 export { parseCsv, numberColumn, textColumn, columnIndex, CsvError, type CsvTable, type CsvOptions } from './data/csv.js';
 export { dummies, categoriesOf, oneHot, columnsToRows, type Dummies, type DummyOptions } from './data/encode.js';
 export { fitScaler, standardize, unstandardize, type Scaler } from './data/standardize.js';
@@ -24,3 +25,5 @@ export { randomSplit, positionSplit, takeRows, type Split } from './data/split.j
 export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/metrics.js';
 export { shiftImages, type ShiftOptions } from './data/augment.js';
 export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';
+export type { SaveOptions, SaveFormat } from './persist/file.js';
+export type { TrainInWorkerOptions } from './worker/train-in-worker.js';

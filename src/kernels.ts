@@ -57,10 +57,19 @@ export interface Kernels {
   softmaxCrossEntropy(z: number, y: number, rows: number, cols: number): number;
 
   // ---- optimizers (assembly/optimizers.ts) --------------------------------
-  /** p -= learningRate · g over the whole flat parameter vector. */
+  /** p -= learningRate · g over the whole flat parameter vector (with a negative rate, L2's g += (λ/n)·w too). */
   sgdUpdate(params: number, grads: number, count: number, learningRate: number): void;
   /** v = momentum·v − learningRate·g;  p += v (classical momentum, as in Keras' SGD). */
   momentumUpdate(params: number, grads: number, velocity: number, count: number, learningRate: number, momentum: number): void;
+  /** v = momentum·v − learningRate·g;  p += momentum·v − learningRate·g (Nesterov, as in Keras' SGD with nesterov=True). */
+  nesterovUpdate(params: number, grads: number, velocity: number, count: number, learningRate: number, momentum: number): void;
+  /**
+   * Adam as Keras computes it: m += (1−β₁)(g − m);  v += (1−β₂)(g² − v);  p −= stepSize·m / (√v + ε).
+   * The caller passes stepSize = η·√(1−β₂ᵗ)/(1−β₁ᵗ) (the bias correction) and the complements 1−β.
+   */
+  adamUpdate(params: number, grads: number, m: number, v: number, count: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number, epsilon: number): void;
+  /** RMSprop as Keras computes it: s += (1−ρ)(g² − s);  p −= learningRate·g / √(s + ε). */
+  rmspropUpdate(params: number, grads: number, meanSquare: number, count: number, learningRate: number, oneMinusRho: number, epsilon: number): void;
 
   // ---- data movement (assembly/gather.ts) ----------------------------------
   /** dst row r = src row order[r] for r < rows (rows of `width` floats); order holds row indices as floats. */

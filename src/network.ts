@@ -2,19 +2,26 @@ import type { Backend, BackendName } from './backend.js';
 import { createBackend, resolveBackendName } from './backends/index.js';
 import { Layout, CHUNK_ROWS, type LayerShape } from './layout.js';
 import { activationEntry } from './registry/activations.js';
-import { losses, type LossEntry } from './registry/losses.js';
+import { lossEntry, type LossEntry } from './registry/losses.js';
 import { initializers } from './registry/initializers.js';
 import { Random, freshSeed } from './random.js';
-import { forwardPass } from './passes.js';
-import { parseSpec, parseSeed, parseBackend, parseThreads, plainObject, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
+import { forwardPass, batchLoss } from './passes.js';
+import { parseSpec, parseSeed, parseBackend, parseThreads, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
 import { ThreadedWasmBackend } from './backends/wasm/threaded.js';
 import { availableThreads } from './backends/wasm/threads.js';
 import { rowCount, copyRows, describe, type Samples } from './samples.js';
-import { parseStepOptions, StepRunner, type StepOptions } from './step.js';
-import { fitNetwork, type FitOptions, type History } from './fit.js';
+import { parseStepOptions, StepRunner, type StepOptions, type OptimizerState } from './step.js';
+import { fitNetwork, type FitOptions, type History, type Trainer } from './fit.js';
 import { networkToJSON, parseNetworkJSON, type NetworkJSON } from './serialize.js';
 import { backendForSpec, bindArena } from './custom.js';
 import { traceBatch, parseTraceOptions, type Trace, type TraceOptions } from './trace.js';
+import { encodeNetwork, decodeNetwork, hasMagic } from './persist/binary.js';
+import { parseSaveOptions, parseLoadOptions, writeFileAtomic, readFileBytes, utf8, type SaveOptions } from './persist/file.js';
+import { runInWorker, type TrainInWorkerOptions } from './worker/train-in-worker.js';
+import type { TrainingJob } from './worker/protocol.js';
+import type { SavedNetwork } from './serialize.js';
+import { isCustomActivation, isCustomLoss } from './custom.js';
+import { KERNEL_BUILDS, type KernelBuild } from './backends/wasm/module.js';
 
 export interface LayerWeights {
   /** units × inputs, row-major: weights[j * inputs + k] connects input k to unit j. */
@@ -68,10 +75,10 @@ export class Network {
       shapes.push({ inputs, units: l.units, activation: activationEntry(l.activation)! });
       inputs = l.units;
     }
-    if (shapes.some((s) => s.activation.custom)) bindArena(impl);
+    this.lossEntry = lossEntry(spec.loss)!;
+    if (shapes.some((s) => s.activation.custom) || this.lossEntry.custom) bindArena(impl);
     this.layout = new Layout(impl.base, shapes, spec.bias);
     this.ensureRows(1);
-    this.lossEntry = losses[spec.loss];
     this.rng = new Random(seed);
     this.steps = new StepRunner(impl, this.layout);
   }
@@ -190,7 +197,7 @@ export class Network {
       f32.set(x.subarray(start * this.inputs, (start + n) * this.inputs), this.layout.input);
       f32.set(y.subarray(start * K, (start + n) * K), this.layout.target);
       forwardPass(this.impl.kernels, this.layout, n);
-      lossSum += n * this.lossEntry.value(this.impl.kernels, { z: out.z, a: out.a, y: this.layout.target, batch: n, outputs: K });
+      lossSum += n * batchLoss(this.impl.kernels, this.layout, this.lossEntry, n);
       if (classes) correct += countCorrect(f32, out.a, y, start, n, K);
     }
     const result: Evaluation = { loss: lossSum / rows };
@@ -243,11 +250,14 @@ export class Network {
   }
 
   /** What fit needs from the network, without widening the public surface. */
-  private trainer() {
+  private trainer(): Trainer {
+    const { params, paramCount } = this.layout;
     return {
+      owner: this,
       inputs: this.inputs,
       outputs: this.outputs,
       matrices: (x: Samples, y: Samples, label: string) => this.matrices(x, y, label),
+      hasClassLabels: (y: Float32Array) => classLabels(y, this.outputs),
       packTraining: (x: Float32Array, y: Float32Array, rows: number, maxBatch: number) => this.packTraining(x, y, rows, maxBatch),
       shuffleOrder: (rows: number) => this.rng.shuffle(this.impl.f32.subarray(this.layout.dataOrder, this.layout.dataOrder + rows)),
       /** Gather rows order[start, start + n) of the packed training set into the batch buffers. */
@@ -258,6 +268,18 @@ export class Network {
         k.gatherRows(dataY, dataOrder + start, target, n, this.outputs);
       },
       step: (n: number, step: ReturnType<typeof parseStepOptions>, label: string) => this.steps.run(n, this.lossEntry, step, label),
+      batchCorrect: (n: number) => {
+        const f32 = this.impl.f32;
+        const { target, layers } = this.layout;
+        return countCorrect(f32, layers[layers.length - 1].a, f32.subarray(target, target + n * this.outputs), 0, n, this.outputs);
+      },
+      snapshot: (into?: Float32Array) => {
+        const now = this.impl.f32.subarray(params, params + paramCount);
+        if (!into) return now.slice();
+        into.set(now);
+        return into;
+      },
+      restore: (saved: Float32Array) => this.impl.f32.set(saved, params),
       evaluate: (x: Float32Array, y: Float32Array) => this.evaluate(x, y),
       live: (label: string) => this.live(label),
     };
@@ -347,20 +369,8 @@ export class Network {
   /** Rebuild a network saved by toJSON (as an object or its JSON text), on any backend. */
   static fromJSON(json: unknown, options: { backend?: BackendChoice } = {}): Network {
     const label = 'Network.fromJSON';
-    const o = plainObject(options, `${label}: options`);
-    if (Object.keys(o).some((k) => k !== 'backend')) {
-      throw new TypeError(`${label}: unknown option ${JSON.stringify(Object.keys(o).find((k) => k !== 'backend'))}; known options are backend`);
-    }
-    const saved = parseNetworkJSON(json, label);
-    const { choice, reason } = backendForSpec(saved.spec, parseBackend(o.backend, label), 1, label);
-    const backend = openBackend(resolveBackendName(choice), label);
-    const net = withArena(backend, label, () => new Network(saved.spec, saved.seed, backend, reason));
-    if (saved.parameters.length !== net.layout.paramCount) {
-      net.dispose();
-      throw new RangeError(`${label}: parameters: expected ${net.layout.paramCount} numbers for this architecture, got ${saved.parameters.length}`);
-    }
-    net.impl.f32.set(saved.parameters, net.layout.params);
-    return net;
+    const backend = parseLoadOptions(options, label);
+    return Network.restore(parseNetworkJSON(json, label), backend, label);
   }
 
   /** Free the backend's memory; every later call throws. */
@@ -433,6 +443,107 @@ export class Network {
     }
     copyRows(value, width, f32, at, label, first, rows);
   }
+
+  // ---- saving to bytes and files, training in a worker ----------------------------------
+
+  /** The compact binary form: a small header, the parameters as raw float32, a checksum (layout in src/persist/binary.ts). */
+  toBuffer(): Uint8Array {
+    this.live('toBuffer');
+    return encodeNetwork(this.spec, this.seed, this.getParameters());
+  }
+
+  /** Rebuild a network saved by toBuffer, on any backend; the parameters are bit-identical. */
+  static fromBuffer(bytes: Uint8Array | ArrayBuffer, options: { backend?: BackendChoice } = {}): Network {
+    const label = 'Network.fromBuffer';
+    const backend = parseLoadOptions(options, label);
+    return Network.restore(decodeNetwork(bytes, label), backend, label);
+  }
+
+  /**
+   * Node only: write the network to a file, as JSON (toJSON) when the path ends in .json and
+   * binary (toBuffer) otherwise, unless `format` says which. Written through a temporary file.
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const label = 'save';
+    this.live(label);
+    const { path: file, format } = parseSaveOptions(path, options, label);
+    await writeFileAtomic(file, format === 'json' ? JSON.stringify(this.toJSON()) : this.toBuffer(), label);
+  }
+
+  /** Node only: read a network written by save, in either form (told apart by its first bytes, not the extension). */
+  static async load(path: string, options: { backend?: BackendChoice } = {}): Promise<Network> {
+    const label = 'Network.load';
+    const backend = parseLoadOptions(options, label);
+    const { path: file, bytes } = await readFileBytes(path, label);
+    const where = `${label}: ${JSON.stringify(file)}`;
+    return Network.restore(hasMagic(bytes) ? decodeNetwork(bytes, where) : parseNetworkJSON(utf8(bytes, where), where), backend, where);
+  }
+
+  /**
+   * fit in a worker thread (Node worker_threads, a module Worker in browsers), so the calling
+   * thread stays free. The same seed gives bit-identical weights to fit in place. Progress
+   * comes through onProgress; on abort the weights trained so far are kept, as fit does.
+   */
+  async trainInWorker(inputs: Samples, targets: Samples, options: TrainInWorkerOptions = {}): Promise<History> {
+    const label = 'trainInWorker';
+    this.live(label);
+    const custom = this.spec.layers.findIndex((l) => isCustomActivation(l.activation));
+    if (custom >= 0) {
+      throw new TypeError(`${label}: layers[${custom + 1}] uses the custom activation '${this.spec.layers[custom].activation}', whose functions cannot be sent to a worker; use fit`);
+    }
+    if (isCustomLoss(this.spec.loss)) {
+      throw new TypeError(`${label}: the custom loss '${this.spec.loss}' has functions that cannot be sent to a worker; use fit`);
+    }
+    const { x, y } = this.matrices(inputs, targets, label);
+    const job: TrainingJob = {
+      spec: this.spec,
+      seed: this.seed,
+      backend: this.backend,
+      kernel: this.impl.kernel.split(' ')[0], // a threaded network trains on one thread there: the same bits
+      parameters: this.getParameters(),
+      rng: this.rng.state,
+      optimizer: this.steps.saveState(),
+      x,
+      y,
+    };
+    const result = await runInWorker(job, options, label);
+    this.live(label);
+    this.impl.f32.set(result.parameters, this.layout.params);
+    this.rng.state = result.rng;
+    this.steps.loadState(result.optimizer);
+    return result.history;
+  }
+
+  /** @internal The training worker's copy of a network: same parameters, generator state and kernel build. */
+  static fromTrainingJob(job: TrainingJob): Network {
+    const label = 'worker';
+    const build = job.backend === 'wasm' ? (job.kernel as KernelBuild) : undefined;
+    if (build !== undefined && !KERNEL_BUILDS.includes(build)) throw new Error(`${label}: unknown kernel build '${job.kernel}'`);
+    const net = Network.restore({ spec: job.spec, seed: job.seed, parameters: job.parameters }, job.backend, label, build);
+    net.rng.state = job.rng;
+    net.steps.loadState(job.optimizer);
+    return net;
+  }
+
+  /** @internal The optimizer's running state, for the training worker to hand back. */
+  optimizerState(): OptimizerState {
+    return this.steps.saveState();
+  }
+
+  /** A network holding saved parameters (already checked against the architecture). */
+  private static restore(saved: SavedNetwork, choice: BackendChoice, label: string, build?: KernelBuild): Network {
+    const { choice: resolved, reason } = backendForSpec(saved.spec, choice, 1, label);
+    const name = resolveBackendName(resolved);
+    let backend: Backend;
+    try {
+      backend = createBackend(name, 0, build);
+    } catch (e) {
+      throw new Error(`${label}: could not start the ${name} backend: ${(e as Error).message}`);
+    }
+    const net = withArena(backend, label, () => new Network(saved.spec, saved.seed, backend, reason));
+    net.impl.f32.set(saved.parameters, net.layout.params);
+    return net;
+  }
 }
 
 
@@ -503,3 +614,4 @@ function countCorrect(f32: Float32Array, a: number, y: Float32Array, start: numb
   }
   return correct;
 }
+

@@ -1,5 +1,5 @@
 import { activations, activationEntry, customActivations, DEFAULT_ACTIVATION, type ActivationName } from './registry/activations.js';
-import { losses, DEFAULT_LOSS, type LossName } from './registry/losses.js';
+import { losses, lossEntry, customLosses, DEFAULT_LOSS, type LossName } from './registry/losses.js';
 import { initializers, DEFAULT_INIT, type InitName } from './registry/initializers.js';
 import { describe } from './samples.js';
 
@@ -14,7 +14,8 @@ export interface LayerSpec {
 export interface NetworkOptions {
   /** Input width first, then one entry per weighted layer: a unit count or { units, activation }. */
   layers: Array<number | LayerSpec>;
-  loss?: LossName;
+  /** A built-in LossName or a name given to registerLoss (default 'quadratic'). */
+  loss?: LossName | (string & {});
   /** Whether every unit has a bias (default true). */
   bias?: boolean;
   init?: InitName;
@@ -33,7 +34,8 @@ export interface NetworkSpec {
   inputs: number;
   /** A built-in ActivationName or a name given to registerActivation. */
   layers: Array<{ units: number; activation: string }>;
-  loss: LossName;
+  /** A built-in LossName or a name given to registerLoss. */
+  loss: string;
   bias: boolean;
   init: InitName;
 }
@@ -82,6 +84,13 @@ function activationName(value: unknown, label: string): string {
   throw new TypeError(`${label}: expected one of ${known}, got ${describe(value)} (a custom activation needs registerActivation first)`);
 }
 
+/** A built-in loss or one added with registerLoss. */
+function lossName(value: unknown, label: string): string {
+  if (typeof value === 'string' && lossEntry(value)) return value;
+  const known = [...Object.keys(losses), ...customLosses.keys()].map((a) => `'${a}'`).join(', ');
+  throw new TypeError(`${label}: expected one of ${known}, got ${describe(value)} (a custom loss needs registerLoss first)`);
+}
+
 /** Validate create()/fromJSON() options into a NetworkSpec. Throws before anything is built. */
 export function parseSpec(options: unknown, label: string): NetworkSpec {
   const o = plainObject(options, label);
@@ -105,9 +114,12 @@ export function parseSpec(options: unknown, label: string): NetworkSpec {
       throw new TypeError(`${label}: layers[${i + 1}]: '${l.activation}' is only allowed on the output layer`);
     }
   });
-  const loss = o.loss === undefined ? DEFAULT_LOSS : oneOf(o.loss, Object.keys(losses) as LossName[], `${label}: loss`);
+  const loss = o.loss === undefined ? DEFAULT_LOSS : lossName(o.loss, `${label}: loss`);
   const output = parsed[parsed.length - 1].activation;
-  const fused = losses[loss].fusedWith;
+  const fused = lossEntry(loss)!.fusedWith;
+  if (output === 'softmax' && customLosses.has(loss) && !Object.hasOwn(losses, loss)) {
+    throw new TypeError(`${label}: loss '${loss}' is elementwise and cannot train a softmax output (its units are coupled); use 'categorical-cross-entropy'`);
+  }
   if (fused !== null && output !== fused) {
     throw new TypeError(`${label}: loss '${loss}' needs a '${fused}' output layer, got '${output}'`);
   }

@@ -2,7 +2,7 @@ import type { Kernels } from './kernels.js';
 import type { Layout } from './layout.js';
 import type { ActivationEntry } from './registry/activations.js';
 import type { LossEntry } from './registry/losses.js';
-import { customForward, customBackward } from './custom.js';
+import { customForward, customBackward, customLossValue, customOutputDelta } from './custom.js';
 
 /**
  * Forward pass over `rows` samples already in layout.input: per layer z = x·Wᵀ + b, a = f(z).
@@ -38,9 +38,10 @@ export function backwardPass(k: Kernels, layout: Layout, loss: LossEntry, rows: 
   const out = layout.layers[last];
   const outShape = layout.shapes[last];
   const K = outShape.units;
-  const value = loss.value(k, { z: out.z, a: out.a, y: layout.target, batch: rows, outputs: K });
-
-  k.outputDelta(out.a, layout.target, out.delta, rows * K, loss.deltaScale(K));
+  const value = batchLoss(k, layout, loss, rows);
+  // Hook: a loss from registerLoss runs its TypeScript derivative (src/custom.ts).
+  if (loss.custom) customOutputDelta(k, loss, out.a, layout.target, out.delta, rows * K);
+  else k.outputDelta(out.a, layout.target, out.delta, rows * K, loss.deltaScale(K));
   if (loss.fusedWith === null) activationBackward(k, outShape.activation, out.z, out.a, out.delta, rows, K);
 
   const hasBias = layout.hasBias ? 1 : 0;
@@ -58,6 +59,14 @@ export function backwardPass(k: Kernels, layout: Layout, loss: LossEntry, rows: 
     }
   }
   return value;
+}
+
+/** The loss of the `rows` samples whose outputs forwardPass left in the last layer, against layout.target. */
+export function batchLoss(k: Kernels, layout: Layout, loss: LossEntry, rows: number): number {
+  const out = layout.layers[layout.layers.length - 1];
+  const K = layout.outputWidth;
+  if (loss.custom) return customLossValue(k, loss, out.a, layout.target, rows, K);
+  return loss.value(k, { z: out.z, a: out.a, y: layout.target, batch: rows, outputs: K });
 }
 
 /** delta *= f'(z): the activation's backward kernel, or (hook) a registered activation's function. */

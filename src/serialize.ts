@@ -14,24 +14,36 @@ export interface NetworkJSON {
   parameters: string;
 }
 
+/** What a saved network holds, whatever the form it was saved in. */
+export interface SavedNetwork {
+  spec: NetworkSpec;
+  seed: number;
+  parameters: Float32Array;
+}
+
+/** The architecture fields: the JSON form stores them at the top level, the binary form in its header. */
+export type ArchitectureJSON = Pick<NetworkJSON, 'layers' | 'loss' | 'bias' | 'init' | 'seed'>;
+
 export const FORMAT = 'backprop-network';
 export const FORMAT_VERSION = 1;
-const JSON_KEYS = ['format', 'version', 'layers', 'loss', 'bias', 'init', 'seed', 'parameters'];
+const ARCHITECTURE_KEYS = ['layers', 'loss', 'bias', 'init', 'seed'];
+const JSON_KEYS = ['format', 'version', ...ARCHITECTURE_KEYS, 'parameters'];
 
-export function networkToJSON(spec: NetworkSpec, seed: number, parameters: Float32Array): NetworkJSON {
+export function architectureJSON(spec: NetworkSpec, seed: number): ArchitectureJSON {
   return {
-    format: FORMAT,
-    version: FORMAT_VERSION,
     layers: [spec.inputs, ...spec.layers.map((l) => ({ units: l.units, activation: l.activation }))],
     loss: spec.loss,
     bias: spec.bias,
     init: spec.init,
     seed,
-    parameters: floatsToBase64(parameters),
   };
 }
 
-export function parseNetworkJSON(json: unknown, label: string): { spec: NetworkSpec; seed: number; parameters: Float32Array } {
+export function networkToJSON(spec: NetworkSpec, seed: number, parameters: Float32Array): NetworkJSON {
+  return { format: FORMAT, version: FORMAT_VERSION, ...architectureJSON(spec, seed), parameters: floatsToBase64(parameters) };
+}
+
+export function parseNetworkJSON(json: unknown, label: string): SavedNetwork {
   let value = json;
   if (typeof json === 'string') {
     try {
@@ -45,16 +57,55 @@ export function parseNetworkJSON(json: unknown, label: string): { spec: NetworkS
   if (o.version !== FORMAT_VERSION) {
     throw new RangeError(`${label}: version: this library reads version ${FORMAT_VERSION}, got ${describe(o.version)}`);
   }
-  for (const key of JSON_KEYS) if (!(key in o)) throw new TypeError(`${label}: missing field '${key}'`);
-  for (const key of Object.keys(o)) if (!JSON_KEYS.includes(key)) throw new TypeError(`${label}: unknown field ${JSON.stringify(key)}`);
-  const spec = parseSpec({ layers: o.layers, loss: o.loss, bias: o.bias, init: o.init }, label);
-  const seed = parseSeed(o.seed, label) ?? 0;
+  checkKeys(o, JSON_KEYS, label);
+  const { spec, seed } = parseArchitecture(o, label);
   if (typeof o.parameters !== 'string') throw new TypeError(`${label}: parameters: expected a base64 string, got ${describe(o.parameters)}`);
   const parameters = base64ToFloats(o.parameters, label);
+  checkParameters(spec, parameters, label);
+  return { spec, seed, parameters };
+}
+
+/** Every field present as the object's own, and nothing else (a `__proto__` key included). */
+export function checkKeys(o: Record<string, unknown>, keys: readonly string[], label: string): void {
+  for (const key of keys) if (!Object.hasOwn(o, key)) throw new TypeError(`${label}: missing field '${key}'`);
+  for (const key of Object.keys(o)) {
+    if (!keys.includes(key)) throw new TypeError(`${label}: unknown field ${JSON.stringify(key)}; expected only ${keys.join(', ')}`);
+  }
+}
+
+export function parseArchitecture(o: Record<string, unknown>, label: string): { spec: NetworkSpec; seed: number } {
+  const spec = parseSpec({ layers: o.layers, loss: o.loss, bias: o.bias, init: o.init }, label);
+  const seed = parseSeed(o.seed, label) ?? 0;
+  return { spec, seed };
+}
+
+/** How many numbers the flat parameter vector of this architecture holds. */
+export function parameterCount(spec: NetworkSpec): number {
+  let count = 0;
+  let inputs = spec.inputs;
+  for (const l of spec.layers) {
+    count += l.units * inputs + (spec.bias ? l.units : 0);
+    inputs = l.units;
+  }
+  return count;
+}
+
+/** The layers as a reader writes them: '2 → 3 → 1 with biases'. */
+export function describeArchitecture(spec: NetworkSpec): string {
+  return `${[spec.inputs, ...spec.layers.map((l) => l.units)].join(' → ')} ${spec.bias ? 'with' : 'without'} biases`;
+}
+
+/** The right count for the architecture, and every value finite; checked before any backend is built. */
+export function checkParameters(spec: NetworkSpec, parameters: Float32Array, label: string): void {
+  const expected = parameterCount(spec);
+  if (parameters.length !== expected) {
+    throw new RangeError(
+      `${label}: parameters: expected ${expected} numbers for this architecture, got ${parameters.length} (layers ${describeArchitecture(spec)})`,
+    );
+  }
   for (let i = 0; i < parameters.length; i++) {
     if (!Number.isFinite(parameters[i])) throw new RangeError(`${label}: parameters: value ${i} is ${parameters[i]}, expected a finite number`);
   }
-  return { spec, seed, parameters };
 }
 
 export function floatsToBase64(values: Float32Array): string {

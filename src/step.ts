@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import type { Layout } from './layout.js';
 import type { LossEntry } from './registry/losses.js';
-import { optimizers, DEFAULT_OPTIMIZER, MAX_STATE_VECTORS, type OptimizerName, type OptimizerEntry } from './registry/optimizers.js';
+import { optimizers, DEFAULT_OPTIMIZER, OPTIMIZER_OPTION_KEYS, MAX_STATE_VECTORS, type OptimizerName, type OptimizerEntry } from './registry/optimizers.js';
 import { forwardPass, backwardPass } from './passes.js';
 import { oneOf, plainObject, rejectUnknownKeys } from './options.js';
 import { describe } from './samples.js';
@@ -9,44 +9,74 @@ import { describe } from './samples.js';
 export interface StepOptions {
   /** η in w ← w − η·dE/dw. Default 0.01, as Keras' SGD. */
   learningRate?: number;
-  /** 'sgd' (default) or 'momentum'. */
+  /** 'sgd' (default), 'momentum', 'adam' or 'rmsprop'. */
   optimizer?: OptimizerName;
   /** Momentum coefficient μ for 'momentum' (default 0.9). */
   momentum?: number;
+  /** Nesterov momentum for 'momentum' (default false). */
+  nesterov?: boolean;
+  /** Adam's decay of the first moment (default 0.9). */
+  beta1?: number;
+  /** Adam's decay of the second moment (default 0.999). */
+  beta2?: number;
+  /** Adam's and RMSprop's ε (default 1e-7, as Keras). */
+  epsilon?: number;
+  /** RMSprop's decay of the mean square (default 0.9). */
+  rho?: number;
+  /**
+   * L2 regularisation λ as in Nielsen's network2: each weight's gradient gains (λ/n)·w, n the
+   * number of training samples (the batch's rows for trainStep), so sgd does
+   * w ← (1 − ηλ/n)·w − η·ḡ. Biases are not decayed. Default 0.
+   */
+  weightDecay?: number;
 }
 
 export interface ParsedStep {
   learningRate: number;
   optimizer: OptimizerEntry;
   options: Record<string, number>;
+  /** λ of the L2 penalty (λ/2n)·Σw². */
+  weightDecay: number;
+  /** n in λ/n: the training set's size, or null for the batch's rows (trainStep). */
+  setSize: number | null;
 }
 
 export const DEFAULT_LEARNING_RATE = 0.01;
-export const STEP_KEYS = ['learningRate', 'optimizer', 'momentum'] as const;
+export const STEP_KEYS: readonly string[] = ['learningRate', 'optimizer', 'weightDecay', ...OPTIMIZER_OPTION_KEYS.keys()];
 
 export function parseStepOptions(options: unknown, label: string, known: readonly string[] = STEP_KEYS): ParsedStep {
   const o = plainObject(options, `${label}: options`);
   rejectUnknownKeys(o, known, `${label}: options`);
-  const learningRate = o.learningRate === undefined ? DEFAULT_LEARNING_RATE : o.learningRate;
-  if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate < 0) {
-    throw new RangeError(`${label}: learningRate: expected a finite number ≥ 0, got ${describe(learningRate)}`);
-  }
+  const learningRate = nonNegative(o.learningRate ?? DEFAULT_LEARNING_RATE, `${label}: learningRate`);
+  const weightDecay = nonNegative(o.weightDecay ?? 0, `${label}: weightDecay`);
   const name = o.optimizer === undefined ? DEFAULT_OPTIMIZER : oneOf(o.optimizer, Object.keys(optimizers) as OptimizerName[], `${label}: optimizer`);
   const optimizer = optimizers[name];
+  for (const [key, owners] of OPTIMIZER_OPTION_KEYS) {
+    if (o[key] !== undefined && !owners.includes(name)) {
+      const which = owners.map((n) => `'${n}'`).join(' and ');
+      throw new TypeError(`${label}: ${key} applies to the ${which} optimizer${owners.length > 1 ? 's' : ''}, not '${name}'`);
+    }
+  }
   const parsed: Record<string, number> = {};
-  for (const [key, fallback] of Object.entries(optimizer.defaults)) {
-    const v = o[key] === undefined ? fallback : o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) {
-      throw new RangeError(`${label}: ${key}: expected a number in [0, 1), got ${describe(v)}`);
+  for (const [key, spec] of Object.entries(optimizer.options)) {
+    const v = o[key] === undefined ? spec.default : o[key];
+    if (spec.kind === 'boolean') {
+      if (typeof v !== 'boolean') throw new TypeError(`${label}: ${key}: expected true or false, got ${describe(v)}`);
+      parsed[key] = v ? 1 : 0;
+    } else if (spec.kind === 'fraction') {
+      if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${label}: ${key}: expected a number in [0, 1), got ${describe(v)}`);
+      parsed[key] = v;
+    } else {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RangeError(`${label}: ${key}: expected a finite number > 0, got ${describe(v)}`);
+      parsed[key] = v;
     }
-    parsed[key] = v;
   }
-  for (const key of ['momentum']) {
-    if (o[key] !== undefined && !(key in optimizer.defaults)) {
-      throw new TypeError(`${label}: ${key} applies to the 'momentum' optimizer, not '${name}'`);
-    }
-  }
-  return { learningRate, optimizer, options: parsed };
+  return { learningRate, optimizer, options: parsed, weightDecay, setSize: null };
+}
+
+function nonNegative(v: unknown, label: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${label}: expected a finite number ≥ 0, got ${describe(v)}`);
+  return v;
 }
 
 /**
@@ -54,11 +84,38 @@ export function parseStepOptions(options: unknown, label: string, known: readonl
  * optimizer's fused update over the flat parameter vector. A non-finite loss or gradient
  * stops the step before the update, so the weights stay as they were.
  */
+/** An optimizer's running state, as StepRunner.saveState copies it out. */
+export interface OptimizerState {
+  optimizer: OptimizerName | null;
+  updates: number;
+  vectors: Float32Array;
+}
+
 export class StepRunner {
   /** The optimizer whose state vectors hold its running state, so a switch resets them. */
   private stateOwner: OptimizerEntry | null = null;
+  /** Updates made with that state, from 1 after the first (Adam's bias correction). */
+  private updates = 0;
 
   constructor(private readonly backend: Backend, private readonly layout: Layout) {}
+
+  /** A copy of the optimizer's running state: which optimizer, its update count, its state vectors. */
+  saveState(): OptimizerState {
+    const at = this.layout.stateVector(0);
+    const count = (this.stateOwner?.stateVectors ?? 0) * this.layout.paramCount;
+    return { optimizer: this.stateOwner?.name ?? null, updates: this.updates, vectors: this.backend.f32.slice(at, at + count) };
+  }
+
+  /** Put back what saveState returned on a network of the same shape (trainInWorker hands it across threads). */
+  loadState(state: OptimizerState): void {
+    const owner = state.optimizer === null ? null : optimizers[state.optimizer];
+    if ((owner?.stateVectors ?? 0) * this.layout.paramCount !== state.vectors.length) {
+      throw new RangeError(`optimizer state: expected ${(owner?.stateVectors ?? 0) * this.layout.paramCount} numbers for '${state.optimizer}', got ${state.vectors.length}`);
+    }
+    this.stateOwner = owner;
+    this.updates = state.updates;
+    this.backend.f32.set(state.vectors, this.layout.stateVector(0));
+  }
 
   computeGradients(rows: number, loss: LossEntry): number {
     const k = this.backend.kernels;
@@ -73,28 +130,41 @@ export class StepRunner {
     if (!Number.isFinite(value)) throw new NonFiniteError(label, `the loss is ${value}; the weights were not updated`);
     const bad = k.countNonFinite(grads, paramCount);
     if (bad > 0) throw new NonFiniteError(label, `${bad} of ${paramCount} gradients are not finite; the weights were not updated`);
+    if (step.weightDecay > 0) {
+      // The L2 penalty's gradient g += (λ/n)·w, on the weights only (biases sit apart and are left alone, as in
+      // network2): sgdUpdate's y −= a·x with a = −λ/n, so the optimizer below sees the penalised gradient.
+      const decay = step.weightDecay / (step.setSize ?? rows);
+      this.layout.shapes.forEach((s, i) => {
+        const l = this.layout.layers[i];
+        k.sgdUpdate(l.gradWeights, l.weights, s.units * s.inputs, -decay);
+      });
+    }
     if (this.stateOwner !== step.optimizer) {
       const state = this.layout.stateVector(0);
       this.backend.f32.fill(0, state, state + step.optimizer.stateVectors * paramCount);
       this.stateOwner = step.optimizer;
+      this.updates = 0;
     }
+    this.updates++;
+    const args = { params, grads, state: this.layout.stateVector(0), count: paramCount };
     // Finite gradients can still overflow in the update when the learning rate is large: then keep
     // the weights in a state vector this optimizer does not use, and put them back if any came out
     // non-finite. At learningRate ≤ 1 an overflow needs weights or gradients near 1e38, whose loss
     // is not finite already, so the usual step pays nothing for this.
-    if (step.learningRate > 1 && step.optimizer.stateVectors < MAX_STATE_VECTORS) {
-      const backup = this.layout.stateVector(MAX_STATE_VECTORS - 1);
-      this.backend.f32.copyWithin(backup, params, params + paramCount);
-      step.optimizer.update(k, { params, grads, state: this.layout.stateVector(0), count: paramCount }, step.learningRate, step.options);
-      const overflowed = k.countNonFinite(params, paramCount);
-      if (overflowed > 0) {
-        this.backend.f32.copyWithin(params, backup, backup + paramCount);
-        this.stateOwner = null; // the optimizer's state took the same overflowing step: start it afresh
-        throw new NonFiniteError(label, `the update with learningRate ${step.learningRate} made ${overflowed} of ${paramCount} weights non-finite; the weights were not updated`);
-      }
+    if (step.learningRate <= 1) {
+      step.optimizer.update(k, args, step.learningRate, step.options, this.updates);
       return value;
     }
-    step.optimizer.update(k, { params, grads, state: this.layout.stateVector(0), count: paramCount }, step.learningRate, step.options);
+    const backup = step.optimizer.stateVectors < MAX_STATE_VECTORS ? this.layout.stateVector(MAX_STATE_VECTORS - 1) : -1;
+    if (backup >= 0) this.backend.f32.copyWithin(backup, params, params + paramCount);
+    step.optimizer.update(k, args, step.learningRate, step.options, this.updates);
+    const overflowed = k.countNonFinite(params, paramCount);
+    if (overflowed > 0) {
+      this.stateOwner = null; // the optimizer's state took the same overflowing step: the next one starts it afresh
+      const outcome = backup >= 0 ? 'the weights were not updated' : `no spare memory held a copy, so the weights are left as updated`;
+      if (backup >= 0) this.backend.f32.copyWithin(params, backup, backup + paramCount);
+      throw new NonFiniteError(label, `the update with learningRate ${step.learningRate} made ${overflowed} of ${paramCount} weights non-finite; ${outcome}`);
+    }
     return value;
   }
 }

@@ -131,7 +131,10 @@ export function traceBatch(f32: Float32Array, layout: Layout, lossEntry: LossEnt
 
   // dE/da: the loss's (a − y) scaled, at the output; what the layer above sent, below it.
   const out = layers[last];
-  if (!fused) {
+  if (lossEntry.custom) {
+    const d = lossEntry.custom.derivative;
+    out.dEda = out.a.map((ai, e) => d(ai, target[e]));
+  } else if (!fused) {
     const scale = lossEntry.deltaScale(K);
     out.dEda = out.a.map((ai, e) => scale * (ai - target[e]));
   }

@@ -103,7 +103,7 @@ describe('backprop train → predict → evaluate → explain', () => {
     const rows = Array.from({ length: 200 }, (_, i) => `${(i / 100).toFixed(2)},${(3 * (i / 100) + 10).toFixed(2)},${i % 2 ? 'odd' : 'even'}`);
     writeFileSync(csv, ['x,y,parity', ...rows].join('\n') + '\n');
     const model = join(dir, 'line.json');
-    const t = backprop('train', csv, '--target', 'y', '--standardize', 'x,y', '--drop', 'parity', '--layers', 'none', '--epochs', '60', '--out', model);
+    const t = backprop('train', csv, '--target', 'y', '--standardize', 'x,y', '--drop', 'parity', '--layers', 'none', '--epochs', '60', '--optimizer', 'adam', '--lr', '0.05', '--out', model);
     expect(t.code).toBe(0);
     expect(t.stdout).toContain('network 1-1 (relu hidden, identity output, mse)');
     const p = backprop('predict', model, csv);

@@ -13,7 +13,7 @@ import { reportCurves } from './report.js';
 export const TRAIN_USAGE = `backprop train <csv> --target COL --out model.json
     [--categorical COLS] [--standardize COLS] [--drop COLS] [--layers 16,8 | none]
     [--activation relu|tanh|sigmoid|leaky-relu] [--loss quadratic|mse|binary-cross-entropy|categorical-cross-entropy]
-    [--epochs 100] [--batch-size 32] [--lr 0.05] [--optimizer momentum|sgd] [--validation 0.2]
+    [--epochs 100] [--batch-size 32] [--lr 0.05] [--optimizer momentum|sgd|adam|rmsprop] [--validation 0.2]
     [--seed 1] [--backend auto|wasm|js] [--plot loss.svg]`;
 
 const OPTIONS: OptionKinds = {
@@ -46,7 +46,7 @@ export async function train(argv: string[]): Promise<void> {
   const epochs = numberOption(args, 'epochs', 100, { min: 1, max: 1e6, integer: true });
   const batchSize = numberOption(args, 'batch-size', 32, { min: 1, integer: true });
   const learningRate = numberOption(args, 'lr', 0.05, { min: 0 });
-  const optimizer = choiceOption(args, 'optimizer', ['momentum', 'sgd'] as const, 'momentum');
+  const optimizer = choiceOption(args, 'optimizer', ['momentum', 'sgd', 'adam', 'rmsprop'] as const, 'momentum');
   const validation = numberOption(args, 'validation', 0.2, { min: 0, max: 0.9 });
   const seed = numberOption(args, 'seed', 1, { min: 0, max: 0xffffffff, integer: true });
   const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');

@@ -10,7 +10,8 @@ export interface LossArgs {
   outputs: number;
 }
 
-export interface LossEntry {
+/** A built-in loss: its value and output delta are kernels every backend implements. */
+export interface BuiltinLoss {
   readonly name: LossName;
   /** The batch's loss: per-sample loss averaged over the batch. */
   value(k: Kernels, p: LossArgs): number;
@@ -18,11 +19,29 @@ export interface LossEntry {
   deltaScale(outputs: number): number;
   /** The output activation a fused loss requires; its delta skips the activation's derivative. */
   readonly fusedWith: ActivationName | null;
+  readonly custom?: undefined;
 }
+
+/** A loss registered from TypeScript (src/custom.ts): elementwise, summed over the outputs. */
+export interface CustomLossEntry {
+  readonly name: string;
+  readonly custom: {
+    /** The loss of one output a against its target y. */
+    readonly value: (a: number, y: number) => number;
+    /** ∂loss/∂a for one output. */
+    readonly derivative: (a: number, y: number) => number;
+  };
+  readonly fusedWith: null;
+  readonly value?: undefined;
+  readonly deltaScale?: undefined;
+}
+
+/** One entry per loss: the table that validation, the passes and toJSON all read. */
+export type LossEntry = BuiltinLoss | CustomLossEntry;
 
 export type LossName = 'quadratic' | 'mse' | 'binary-cross-entropy' | 'categorical-cross-entropy';
 
-export const losses: Readonly<Record<LossName, LossEntry>> = {
+export const losses: Readonly<Record<LossName, BuiltinLoss>> = {
   // ½ Σ_k (a_k − y_k)²: Nielsen's quadratic cost, the Udacity E = ½(y − ŷ)².
   quadratic: {
     name: 'quadratic',
@@ -54,3 +73,11 @@ export const losses: Readonly<Record<LossName, LossEntry>> = {
 };
 
 export const DEFAULT_LOSS: LossName = 'quadratic';
+
+/** Losses added with registerLoss (src/custom.ts), by name. */
+export const customLosses = new Map<string, CustomLossEntry>();
+
+/** The entry for a built-in or registered loss name, or undefined. */
+export function lossEntry(name: string): LossEntry | undefined {
+  return Object.hasOwn(losses, name) ? losses[name as LossName] : customLosses.get(name);
+}

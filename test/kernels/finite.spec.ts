@@ -20,6 +20,14 @@ describe.each(BACKENDS)('countNonFinite (%s)', (name) => {
     expect(m.backend.kernels.countNonFinite(m.put(values), values.length)).toBe(4);
     expect(m.backend.kernels.countNonFinite(m.put(new Float32Array(0)), 0)).toBe(0);
   });
+
+  it('does not mistake many huge finite values, whose float32 sum overflows, for infinities', () => {
+    const m = new Scratch(name);
+    const huge = m.put(new Float32Array(1001).fill(3.4e38));
+    expect(m.backend.kernels.countNonFinite(huge, 1001)).toBe(0);
+    m.backend.f32[huge + 1000] = -Infinity;
+    expect(m.backend.kernels.countNonFinite(huge, 1001)).toBe(1);
+  });
 });
 
 describe('kernel builds', () => {

@@ -1,48 +1,108 @@
-// The fused optimizer updates over a flat parameter vector, on every backend.
+// The fused optimizer updates over a flat parameter vector, on every backend, against float64
+// references written from each update's formula (Keras' forms, see src/kernels.ts).
 import { describe, it } from 'vitest';
 import { Random } from '../../src/random.js';
+import type { Kernels } from '../../src/kernels.js';
 import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
 
 const COUNTS = [...SIZES, 101_770]; // the last: every parameter of a 784-128-10 network
 
-function steps(name: Name, p0: Float32Array, grads: Float32Array[], optimizer: 'sgd' | 'momentum') {
+/** Where one run's vectors sit: parameters, gradient and two state vectors (velocity, or Adam's m and v). */
+interface At { p: number; g: number; s1: number; s2: number; count: number }
+
+type Update = (k: Kernels, at: At) => void;
+
+const LR = 0.1;
+const MU = 0.9;
+// ε large enough that where it enters (√v + ε for Adam, √(s + ε) for RMSprop) shows in the numbers.
+const B1 = 0.9, B2 = 0.999, EPS = 1e-2, RHO = 0.9;
+
+const UPDATES: Record<string, Update> = {
+  sgd: (k, a) => k.sgdUpdate(a.p, a.g, a.count, LR),
+  momentum: (k, a) => k.momentumUpdate(a.p, a.g, a.s1, a.count, LR, MU),
+  nesterov: (k, a) => k.nesterovUpdate(a.p, a.g, a.s1, a.count, LR, MU),
+  // A fixed step size, as the registry passes for step t (η·√(1−β₂ᵗ)/(1−β₁ᵗ)); the kernel does not know t.
+  adam: (k, a) => k.adamUpdate(a.p, a.g, a.s1, a.s2, a.count, 0.05, 1 - B1, 1 - B2, EPS),
+  rmsprop: (k, a) => k.rmspropUpdate(a.p, a.g, a.s1, a.count, LR, 1 - RHO, EPS),
+};
+type UpdateName = keyof typeof UPDATES;
+
+/** The same updates in float64, element by element, from the formulas. */
+const REFERENCE: Record<UpdateName, (p: Float64Array, g: Float32Array, s1: Float64Array, s2: Float64Array, i: number) => void> = {
+  sgd: (p, g, _s1, _s2, i) => void (p[i] -= LR * g[i]),
+  momentum: (p, g, v, _s2, i) => void (p[i] += (v[i] = MU * v[i] - LR * g[i])),
+  nesterov: (p, g, v, _s2, i) => {
+    v[i] = MU * v[i] - LR * g[i];
+    p[i] += MU * v[i] - LR * g[i];
+  },
+  adam: (p, g, m, v, i) => {
+    m[i] = B1 * m[i] + (1 - B1) * g[i];
+    v[i] = B2 * v[i] + (1 - B2) * g[i] * g[i];
+    p[i] -= (0.05 * m[i]) / (Math.sqrt(v[i]) + EPS);
+  },
+  rmsprop: (p, g, s, _s2, i) => {
+    s[i] = RHO * s[i] + (1 - RHO) * g[i] * g[i];
+    p[i] -= (LR * g[i]) / Math.sqrt(s[i] + EPS);
+  },
+};
+
+function run(name: Name, update: Update, p0: Float32Array, grads: Float32Array[]) {
   const m = new Scratch(name);
-  const p = m.put(p0), g = m.put(p0.length), v = m.put(p0.length);
+  const count = p0.length;
+  const at: At = { p: m.put(p0), g: m.put(count), s1: m.put(count), s2: m.put(count), count };
   for (const grad of grads) {
-    m.backend.f32.set(grad, g);
-    if (optimizer === 'sgd') m.backend.kernels.sgdUpdate(p, g, p0.length, 0.1);
-    else m.backend.kernels.momentumUpdate(p, g, v, p0.length, 0.1, 0.9);
+    m.backend.f32.set(grad, at.g);
+    update(m.backend.kernels, at);
   }
-  return { params: m.get(p, p0.length), velocity: m.get(v, p0.length) };
+  return { params: m.get(at.p, count), s1: m.get(at.s1, count), s2: m.get(at.s2, count), grads: m.get(at.g, count) };
+}
+
+function reference(which: UpdateName, p0: Float32Array, grads: Float32Array[]) {
+  const p = Float64Array.from(p0);
+  const s1 = new Float64Array(p0.length);
+  const s2 = new Float64Array(p0.length);
+  for (const g of grads) for (let i = 0; i < p.length; i++) REFERENCE[which](p, g, s1, s2, i);
+  return { params: p, s1, s2 };
+}
+
+function data(seed: number, count: number, steps: number) {
+  const rng = new Random(seed);
+  return { p0: randomFloats(rng, count), grads: Array.from({ length: steps }, () => randomFloats(rng, count)) };
 }
 
 describe.each(BACKENDS)('optimizer kernels (%s)', (name) => {
-  it.each(COUNTS)('sgd: p −= η·g, %i parameters', (count) => {
-    const rng = new Random(count);
-    const p0 = randomFloats(rng, count);
-    const g = randomFloats(rng, count);
-    expectClose(steps(name, p0, [g], 'sgd').params, Array.from(p0, (p, i) => p - 0.1 * g[i]), 1e-6, 1e-7, 'sgd');
+  describe.each(Object.keys(UPDATES) as UpdateName[])('%s', (which) => {
+    it.each(COUNTS)('three steps match the float64 formula, %i parameters', (count) => {
+      const { p0, grads } = data(count + which.length, count, 3);
+      const got = run(name, UPDATES[which], p0, grads);
+      const want = reference(which, p0, grads);
+      expectClose(got.params, want.params, 1e-5, 1e-6, `${which} params`);
+      if (which !== 'sgd') expectClose(got.s1, want.s1, 1e-5, 1e-7, `${which} first state vector`);
+      if (which === 'adam') expectClose(got.s2, want.s2, 1e-5, 1e-9, 'adam second moment');
+      // The gradient is only read.
+      expectClose(got.grads, grads[2], 0, 0, `${which} gradient untouched`);
+    });
   });
 
-  it.each(COUNTS)('momentum: v = μv − ηg, p += v over three steps, %i parameters', (count) => {
-    const rng = new Random(count + 1);
-    const p0 = randomFloats(rng, count);
-    const gs = [randomFloats(rng, count), randomFloats(rng, count), randomFloats(rng, count)];
-    const p = Float64Array.from(p0);
-    const v = new Float64Array(count);
-    for (const g of gs) for (let i = 0; i < count; i++) p[i] += (v[i] = 0.9 * v[i] - 0.1 * g[i]);
-    const got = steps(name, p0, gs, 'momentum');
-    expectClose(got.params, p, 1e-5, 1e-6, 'momentum params');
-    expectClose(got.velocity, v, 1e-5, 1e-6, 'momentum velocity');
+  it.each(COUNTS)("sgdUpdate with a negative rate adds: L2's g += c·w, %i values", (count) => {
+    const { p0: w, grads: [g] } = data(count + 7, count, 1);
+    const m = new Scratch(name);
+    const gAt = m.put(g), wAt = m.put(w);
+    m.backend.kernels.sgdUpdate(gAt, wAt, count, -0.003);
+    expectClose(m.get(gAt, count), Array.from(g, (v, i) => v + 0.003 * w[i]), 1e-6, 1e-7, 'g + c·w');
+    expectClose(m.get(wAt, count), w, 0, 0, 'weights untouched');
   });
 });
 
-describe.each(WASM_BUILDS)('optimizer kernels: %s against JS', (build) => {
-  it.each(COUNTS)('%i parameters', (count) => {
-    const rng = new Random(count + 2);
-    const p0 = randomFloats(rng, count);
-    const gs = [randomFloats(rng, count), randomFloats(rng, count)];
-    expectParity(steps(build, p0, gs, 'sgd').params, steps('js', p0, gs, 'sgd').params, 'sgd');
-    expectParity(steps(build, p0, gs, 'momentum').params, steps('js', p0, gs, 'momentum').params, 'momentum');
+describe.each(WASM_BUILDS)('optimizer kernels: %s against JS over four steps', (build) => {
+  describe.each(Object.keys(UPDATES) as UpdateName[])('%s', (which) => {
+    it.each(COUNTS)('%i parameters', (count) => {
+      const { p0, grads } = data(count + 2, count, 4);
+      const wasm = run(build, UPDATES[which], p0, grads);
+      const js = run('js', UPDATES[which], p0, grads);
+      expectParity(wasm.params, js.params, `${which} params`);
+      expectParity(wasm.s1, js.s1, `${which} state`);
+      expectParity(wasm.s2, js.s2, `${which} second state`);
+    });
   });
 });

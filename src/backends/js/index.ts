@@ -73,6 +73,12 @@ function bindKernels(b: JsBackend): Kernels {
     sgdUpdate: (params, grads, count, learningRate) => opt.sgdUpdate(b.f32, params, grads, count, learningRate),
     momentumUpdate: (params, grads, velocity, count, learningRate, momentum) =>
       opt.momentumUpdate(b.f32, params, grads, velocity, count, learningRate, momentum),
+    nesterovUpdate: (params, grads, velocity, count, learningRate, momentum) =>
+      opt.nesterovUpdate(b.f32, params, grads, velocity, count, learningRate, momentum),
+    adamUpdate: (params, grads, m, v, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon) =>
+      opt.adamUpdate(b.f32, params, grads, m, v, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon),
+    rmspropUpdate: (params, grads, meanSquare, count, learningRate, oneMinusRho, epsilon) =>
+      opt.rmspropUpdate(b.f32, params, grads, meanSquare, count, learningRate, oneMinusRho, epsilon),
 
     gatherRows: (src, order, dst, rows, width) => gatherRows(b.f32, src, order, dst, rows, width),
     countNonFinite: (p, count) => countNonFinite(b.f32, p, count),

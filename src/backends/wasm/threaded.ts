@@ -38,29 +38,27 @@ const OPS: ReadonlyArray<{ name: string; slice: (s: Float64Array, d: Float64Arra
     d[at + 2] = s[2] + from * s[4] * 4;
     d[at + 3] = to - from;
   } },
-  // element ranges of the flat vectors: [params, grads, count, lr] / [params, grads, velocity, count, lr, mu] / [p, count]
-  { name: 'sgdUpdate', slice: (s, d, at, from, to) => {
-    copy(s, d, at, 4);
-    d[at] = s[0] + from * 4;
-    d[at + 1] = s[1] + from * 4;
-    d[at + 2] = to - from;
-  } },
-  { name: 'momentumUpdate', slice: (s, d, at, from, to) => {
-    copy(s, d, at, 6);
-    d[at] = s[0] + from * 4;
-    d[at + 1] = s[1] + from * 4;
-    d[at + 2] = s[2] + from * 4;
-    d[at + 3] = to - from;
-  } },
-  { name: 'countNonFinite', slice: (s, d, at, from, to) => {
-    d[at] = s[0] + from * 4;
-    d[at + 1] = to - from;
-  } },
+  // element ranges of the flat vectors: the pointers come first, then the count, then scalars
+  { name: 'sgdUpdate', slice: flatSlice(2, 4) }, // [params, grads, count, lr]
+  { name: 'momentumUpdate', slice: flatSlice(3, 6) }, // [params, grads, velocity, count, lr, mu]
+  { name: 'countNonFinite', slice: flatSlice(1, 2) }, // [p, count]
+  { name: 'nesterovUpdate', slice: flatSlice(3, 6) }, // [params, grads, velocity, count, lr, mu]
+  { name: 'adamUpdate', slice: flatSlice(4, 9) }, // [params, grads, m, v, count, stepSize, 1−β1, 1−β2, ε]
+  { name: 'rmspropUpdate', slice: flatSlice(3, 7) }, // [params, grads, meanSquare, count, lr, 1−ρ, ε]
 ];
-const enum Op { Forward, WeightGradients, PropagateDelta, Sgd, Momentum, CountNonFinite, Elementwise }
+const enum Op { Forward, WeightGradients, PropagateDelta, Sgd, Momentum, CountNonFinite, Nesterov, Adam, Rmsprop }
 
 function copy(s: Float64Array, d: Float64Array, at: number, n: number): void {
   for (let i = 0; i < n; i++) d[at + i] = s[i];
+}
+
+/** A flat-vector kernel's slice [from, to): its first `pointers` arguments move on by `from` floats, the next is the count. */
+function flatSlice(pointers: number, args: number) {
+  return (s: Float64Array, d: Float64Array, at: number, from: number, to: number): void => {
+    copy(s, d, at, args);
+    for (let i = 0; i < pointers; i++) d[at + i] = s[i] + from * 4;
+    d[at + pointers] = to - from;
+  };
 }
 
 /**
@@ -118,6 +116,21 @@ export class ThreadedWasmBackend implements Backend {
         if (count < MIN_SPLIT_COUNT) return base.momentumUpdate(params, grads, velocity, count, learningRate, momentum);
         this.args(params * 4, grads * 4, velocity * 4, count, learningRate, momentum);
         this.split(Op.Momentum, count, 4);
+      },
+      nesterovUpdate: (params, grads, velocity, count, learningRate, momentum) => {
+        if (count < MIN_SPLIT_COUNT) return base.nesterovUpdate(params, grads, velocity, count, learningRate, momentum);
+        this.args(params * 4, grads * 4, velocity * 4, count, learningRate, momentum);
+        this.split(Op.Nesterov, count, 4);
+      },
+      adamUpdate: (params, grads, m, v, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon) => {
+        if (count < MIN_SPLIT_COUNT) return base.adamUpdate(params, grads, m, v, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon);
+        this.args(params * 4, grads * 4, m * 4, v * 4, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon);
+        this.split(Op.Adam, count, 4);
+      },
+      rmspropUpdate: (params, grads, meanSquare, count, learningRate, oneMinusRho, epsilon) => {
+        if (count < MIN_SPLIT_COUNT) return base.rmspropUpdate(params, grads, meanSquare, count, learningRate, oneMinusRho, epsilon);
+        this.args(params * 4, grads * 4, meanSquare * 4, count, learningRate, oneMinusRho, epsilon);
+        this.split(Op.Rmsprop, count, 4);
       },
       countNonFinite: (p, count) => {
         if (count < MIN_SPLIT_COUNT) return base.countNonFinite(p, count);

@@ -92,12 +92,16 @@ export class ThreadPool {
   /** Start `count` workers, each instantiating `module` on `memory`; resolves once all are ready. */
   static async start(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory, names: readonly string[]): Promise<ThreadPool> {
     if (count > MAX_WORKERS) throw new RangeError(`threads: at most ${MAX_WORKERS + 1} threads, got ${count + 1}`);
+    if (typeof SharedArrayBuffer !== 'function') {
+      throw new Error('SharedArrayBuffer is unavailable: browsers give it only to cross-origin-isolated pages ' +
+        '(served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');
+    }
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     const data = (index: number) => ({ module, memory, control, index, names });
     const workers: WorkerHandle[] = [];
     const ready: Promise<void>[] = [];
     if (isNode()) {
-      const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
+      const { Worker } = (await nodeBuiltin('node:worker_threads')) as typeof import('node:worker_threads');
       for (let i = 0; i < count; i++) {
         const w = new Worker(WORKER_SOURCE, { eval: true, workerData: data(i) });
         w.unref(); // a forgotten dispose() must not keep the process alive
@@ -178,6 +182,12 @@ export class ThreadPool {
   }
 }
 
+/**
+ * A Node built-in, imported through a variable only on Node's path: bundlers (esbuild, Vite,
+ * webpack) leave such an import alone, so the browser bundle never asks for node:worker_threads.
+ */
+const nodeBuiltin = (name: string): Promise<unknown> => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
+
 function isNode(): boolean {
   return typeof process === 'object' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
 }
@@ -186,7 +196,7 @@ function isNode(): boolean {
 export async function availableThreads(): Promise<number> {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 1;
   if (isNode()) {
-    const os = (await import(/* @vite-ignore */ 'node:os' as string)) as typeof import('node:os');
+    const os = (await nodeBuiltin('node:os')) as typeof import('node:os');
     return Math.max(1, os.availableParallelism());
   }
   // Browsers hand out SharedArrayBuffer only to cross-origin-isolated pages.

@@ -1,0 +1,75 @@
+// The training worker: a Node worker_threads Worker or a browser module Worker runs this file.
+// It rebuilds the caller's network from the job, runs fit on it, streams each epoch's logs and
+// sends the trained parameters and generator state back.
+import { Network } from '../network.js';
+import { NonFiniteError } from '../step.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+/** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
+const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+
+interface Port {
+  post(message: FromWorker, transfer?: ArrayBuffer[]): void;
+  listen(handler: (message: ToWorker) => void): void;
+}
+
+async function connect(): Promise<Port> {
+  if (typeof process === 'object' && process !== null && typeof process.versions?.node === 'string') {
+    const { parentPort } = (await nodeBuiltin('node:worker_threads')) as typeof import('node:worker_threads');
+    if (!parentPort) throw new Error('worker-entry: not running in a worker thread');
+    return {
+      post: (m, transfer) => parentPort.postMessage(m, transfer),
+      listen: (handler) => parentPort.on('message', handler),
+    };
+  }
+  const scope = globalThis as unknown as {
+    postMessage(m: unknown, transfer?: Transferable[]): void;
+    onmessage: ((e: MessageEvent) => void) | null;
+  };
+  return {
+    post: (m, transfer) => scope.postMessage(m, transfer ?? []),
+    listen: (handler) => {
+      scope.onmessage = (e) => handler(e.data as ToWorker);
+    },
+  };
+}
+
+const port = await connect();
+const controller = new AbortController();
+port.listen((message) => {
+  if (message.type === 'abort') controller.abort();
+  else void train(message);
+});
+port.post({ type: 'ready' });
+
+async function train({ job, options, abortFlag }: Extract<ToWorker, { type: 'train' }>): Promise<void> {
+  try {
+    const net = Network.fromTrainingJob(job);
+    const history = await net.fit(job.x, job.y, {
+      ...options,
+      signal: abortSignal(abortFlag),
+      onEpochEnd: (epoch, logs) => port.post({ type: 'epoch', epoch, logs }),
+    });
+    const parameters = net.getParameters();
+    const optimizer = net.optimizerState();
+    port.post({ type: 'done', history, parameters, rng: net.rng.state, optimizer }, [parameters.buffer, optimizer.vectors.buffer] as ArrayBuffer[]);
+    net.dispose();
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    const detail = error instanceof NonFiniteError ? error.detail : undefined;
+    port.post({ type: 'error', name: error.name, message: error.message, detail });
+  }
+}
+
+/**
+ * fit reads signal.aborted between batches. The abort message reaches this thread only when
+ * fit yields to the event loop (between epochs); the shared word is seen at the next batch.
+ */
+function abortSignal(flag: SharedArrayBuffer | null): AbortSignal {
+  const signal = controller.signal;
+  if (!flag) return signal;
+  const word = new Int32Array(flag);
+  const own = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+  Object.defineProperty(signal, 'aborted', { get: () => Atomics.load(word, 0) !== 0 || own.call(signal) });
+  return signal;
+}
