@@ -14,7 +14,10 @@ export function fitScaler(values: ArrayLike<number>, name = 'values'): Scaler {
   const n = values.length;
   if (n < 2) throw new RangeError(`fitScaler: ${name}: expected at least 2 values, got ${n}`);
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
+  for (let i = 0; i < n; i++) {
+    if (typeof values[i] !== 'number') throw new TypeError(`fitScaler: ${name}: value ${i} is ${describe(values[i])}, expected a number`);
+    sum += values[i];
+  }
   const mean = sum / n;
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (values[i] - mean) ** 2;

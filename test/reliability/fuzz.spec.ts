@@ -1,13 +1,18 @@
 // Hostile values at every public entry point: each call either succeeds or throws a TypeError,
 // RangeError or SyntaxError (NonFiniteError and CsvError are among them) whose message starts
 // with the call and names the argument; it never crashes or hangs (vitest's timeout), and a
-// call that throws leaves every weight bit-identical.
+// call that throws leaves every weight bit-identical. Model files, JSON and binary, truncated,
+// oversized, bit-flipped or forged with a right checksum, never load.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   Network, explain, gradientCheck, parseCsv, numberColumn, dummies, oneHot, columnsToRows, fitScaler, standardize,
 } from '../../src/index.js';
 import { MAX_EPOCHS } from '../../src/fit.js';
+import { crc32 } from '../../src/persist/binary.js';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BACKENDS, type TestBackend } from '../backends.js';
 import { FC_SEED, weightSnapshot } from './helpers.js';
 
@@ -71,6 +76,8 @@ const ENTRY_POINTS: Array<[string, Call, RegExp, boolean?]> = [
   ['gradientCheck(options)', (n, v) => gradientCheck(n, X, Y, v), /^gradientCheck: (options|epsilon|tolerance)/],
   ['Network.fromJSON(json)', (_n, v) => Network.fromJSON(v), /^Network\.fromJSON/],
   ['Network.fromJSON(json, options)', (n, v) => Network.fromJSON(n.toJSON(), v), /^Network\.fromJSON: (options|backend|unknown option)/],
+  ['Network.fromBuffer(bytes)', (_n, v) => Network.fromBuffer(v), /^Network\.fromBuffer: (bytes|not a backprop network|truncated)/],
+  ['Network.fromBuffer(bytes, options)', (n, v) => Network.fromBuffer(n.toBuffer(), v), /^Network\.fromBuffer: (options|backend)/],
   ['Network.create(options)', (_n, v) => Network.create(v), /^Network\.create/],
   ['Network.create({ layers })', (_n, v) => Network.create({ layers: v }), /^Network\.create: layers/],
   ['Network.create({ layers: [2, v] })', (_n, v) => Network.create({ layers: [2, v] }), /^Network\.create: layers\[1\]/],
@@ -221,6 +228,82 @@ describe.each(BACKENDS)('fuzz: every entry point with hostile values (%s)', (bac
     ];
     for (const [what, json, message] of cases) {
       expect(() => Network.fromJSON(json, { backend }), what).toThrow(message);
+    }
+  });
+
+  it('truncated binary model files: every cut is a named RangeError or TypeError, never a network', async () => {
+    const net = await make(backend);
+    const bytes = net.toBuffer();
+    for (let cut = 0; cut < bytes.length; cut++) {
+      expect(() => Network.fromBuffer(bytes.subarray(0, cut), { backend }), `cut at ${cut}`).toThrow(
+        /^Network\.fromBuffer: truncated: (got \d+ bytes, expected at least 20 \(the 16-byte preamble and the checksum\)|expected \d+ bytes \(a \d+-byte header and 17 parameters\), got \d+)$/,
+      );
+    }
+  });
+
+  it('oversized, bit-flipped and forged binary model files are refused by name', async () => {
+    const net = await make(backend);
+    const bytes = net.toBuffer();
+    const withTail = new Uint8Array(bytes.length + 8);
+    withTail.set(bytes);
+    expect(() => Network.fromBuffer(withTail, { backend })).toThrow(/^Network\.fromBuffer: 8 unexpected bytes after the end: expected \d+ bytes/);
+    // Any one flipped bit, anywhere: the magic, the preamble's checks or the CRC-32 catch it.
+    for (let i = 0; i < bytes.length; i++) {
+      for (const bit of [0, 7]) {
+        const bad = bytes.slice();
+        bad[i] ^= 1 << bit;
+        expect(() => Network.fromBuffer(bad, { backend }), `byte ${i}, bit ${bit}`).toThrow(
+          /^Network\.fromBuffer: (not a backprop network|version|header length|truncated|\d+ unexpected bytes|checksum: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}; the bytes are corrupt)/,
+        );
+      }
+    }
+    // Forged files with a right checksum: what the header and counts say is still checked.
+    const forge = (header: object, count: number, parameters = new Float32Array(count)) => {
+      const h = new TextEncoder().encode(JSON.stringify(header));
+      const at = Math.ceil((16 + h.length) / 4) * 4;
+      const out = new Uint8Array(at + 4 * parameters.length + 4);
+      const view = new DataView(out.buffer);
+      out.set([0x89, 0x42, 0x50, 0x4e]);
+      view.setUint32(4, 1, true);
+      view.setUint32(8, h.length, true);
+      view.setUint32(12, count, true);
+      out.set(h, 16);
+      parameters.forEach((p, i) => view.setFloat32(at + 4 * i, p, true));
+      view.setUint32(at + 4 * parameters.length, crc32(out, 0, at + 4 * parameters.length), true);
+      return out;
+    };
+    const { parameters: _p, format: _f, version: _v, ...header } = net.toJSON();
+    expect(Network.fromBuffer(forge(header, 17, net.getParameters()), { backend }).getParameters()).toEqual(net.getParameters());
+    const cases: Array<[string, Uint8Array, RegExp]> = [
+      ['a count of 2^32 − 1 floats', forge(header, 0xffffffff, new Float32Array(17)), /truncated: expected \d+ bytes \(a \d+-byte header and 4294967295 parameters\), got \d+/],
+      ['layers needing 4 GiB, with their count claimed', forge({ ...header, layers: [32768, 32768] }, 1073774592, new Float32Array(0)), /truncated: expected \d+ bytes \(a \d+-byte header and 1073774592 parameters\)/],
+      ['a parameter count that does not fit the layers', forge(header, 18, new Float32Array(18)), /parameters: expected 17 numbers for this architecture, got 18/],
+      ['a NaN parameter', forge(header, 17, Float32Array.from({ length: 17 }, (_, i) => (i === 3 ? NaN : 0))), /value 3 is NaN/],
+      ['a __proto__ key in the header', forge(JSON.parse(JSON.stringify(header).replace('{', '{"__proto__": {"loss": "mse"},')), 17), /header: unknown field "__proto__"/],
+      ['a header overwritten after the checksum was taken', forge(header, 17).fill(0x7b, 16, 20), /checksum: stored/],
+      ['a JSON file handed to fromBuffer', new TextEncoder().encode(JSON.stringify(net.toJSON())), /not a backprop network: .*\(it looks like JSON: use Network\.fromJSON\)/],
+    ];
+    for (const [what, file, message] of cases) expect(() => Network.fromBuffer(file, { backend }), what).toThrow(message);
+  });
+
+  it('save and load refuse bad paths and files by name, and a failed save leaves no file behind', async () => {
+    const net = await make(backend);
+    const dir = await mkdtemp(join(tmpdir(), 'backprop-fuzz-'));
+    try {
+      for (const bad of [undefined, null, 0, '', ['a'], {}]) {
+        await expect(net.save(bad as never), String(bad)).rejects.toThrow(/^save: path: expected a non-empty string/);
+        await expect(Network.load(bad as never), String(bad)).rejects.toThrow(/^Network\.load: path: expected a non-empty string/);
+      }
+      await expect(net.save(join(dir, 'm.bin'), { format: 'onnx' as never })).rejects.toThrow(/^save: format: expected one of 'json', 'binary'/);
+      await expect(net.save(join(dir, 'no-such-dir', 'm.bin'))).rejects.toThrow(/^save: cannot write ".*m\.bin"/);
+      await expect(Network.load(join(dir, 'missing.bin'))).rejects.toThrow(/^Network\.load: cannot read ".*missing\.bin"/);
+      await writeFile(join(dir, 'half.bin'), net.toBuffer().subarray(0, 40));
+      await expect(Network.load(join(dir, 'half.bin'))).rejects.toThrow(/^Network\.load: ".*half\.bin": truncated/);
+      await writeFile(join(dir, 'half.json'), JSON.stringify(net.toJSON()).slice(0, 50));
+      await expect(Network.load(join(dir, 'half.json'))).rejects.toThrow(/^Network\.load: ".*half\.json": not valid JSON/);
+      expect(await readdir(dir)).toEqual(['half.bin', 'half.json']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
