@@ -258,7 +258,7 @@ describe.each(BACKENDS)('fuzz: every entry point with hostile values (%s)', (bac
       }
     }
     // Forged files with a right checksum: what the header and counts say is still checked.
-    const forge = (header: object, count: number, parameters = new Float32Array(count)) => {
+    const forge = (header: object, count: number, parameters: Float32Array<ArrayBufferLike> = new Float32Array(count)) => {
       const h = new TextEncoder().encode(JSON.stringify(header));
       const at = Math.ceil((16 + h.length) / 4) * 4;
       const out = new Uint8Array(at + 4 * parameters.length + 4);
