@@ -44,11 +44,9 @@ export function sigmoidForward(z: usize, a: usize, rows: i32, cols: i32): void {
     const o = <usize>i << 2;
     v128.store(a + o, f32x4.div(one, f32x4.add(one, expv(f32x4.neg(v128.load(z + o))))));
   }
-  // The tail runs the same vector code on a splat: a value's result must not depend on its position (predict = predictBatch row).
   for (; i < count; i++) {
     const o = <usize>i << 2;
-    const v = f32x4.div(one, f32x4.add(one, expv(f32x4.neg(f32x4.splat(load<f32>(z + o))))));
-    store<f32>(a + o, f32x4.extract_lane(v, 0));
+    store<f32>(a + o, <f32>(1.0 / (1.0 + Math.exp(-<f64>load<f32>(z + o)))));
   }
 }
 
@@ -99,10 +97,9 @@ export function tanhForward(z: usize, a: usize, rows: i32, cols: i32): void {
     const o = <usize>i << 2;
     v128.store(a + o, tanhv(v128.load(z + o)));
   }
-  // As in sigmoidForward, the tail uses the vector code so every position gives the same result.
   for (; i < count; i++) {
     const o = <usize>i << 2;
-    store<f32>(a + o, f32x4.extract_lane(tanhv(f32x4.splat(load<f32>(z + o))), 0));
+    store<f32>(a + o, <f32>Math.tanh(<f64>load<f32>(z + o)));
   }
 }
 

@@ -420,10 +420,10 @@ function positive(value: unknown, name: string): number {
 }
 
 function wholeNumber(value: unknown, name: string, min: number, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
-    throw new RangeError(`fit: ${name}: expected a whole number ${range}, got ${shown(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`fit: ${name}: expected a whole number ≥ ${min}, got ${shown(value)}`);
   }
+  if (value > max) throw new RangeError(`fit: ${name}: expected at most ${max}, got ${shown(value)}`);
   return value;
 }
 
