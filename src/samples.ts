@@ -31,6 +31,13 @@ export function rowCount(value: unknown, width: number, label: string): number {
   if (v.length % width !== 0) {
     throw new RangeError(`${label}: expected a multiple of ${width} values (rows × ${width}), got ${v.length}`);
   }
+  if (!ArrayBuffer.isView(v)) {
+    // The first and last values, now: an object that only claims a length fails before any memory grows for it.
+    for (const i of [0, v.length - 1]) {
+      const x = v[i];
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw nonFinite(label, Math.floor(i / width), i % width, x, width);
+    }
+  }
   return v.length / width;
 }
 
