@@ -35,7 +35,7 @@ export function rowCount(value: unknown, width: number, label: string): number {
     // The first and last values, now: an object that only claims a length fails before any memory grows for it.
     for (const i of [0, v.length - 1]) {
       const x = v[i];
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw nonFinite(label, Math.floor(i / width), i % width, x, width);
+      if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) throw nonFinite(label, Math.floor(i / width), i % width, x, width);
     }
   }
   return v.length / width;
@@ -53,7 +53,7 @@ export function copyRows(value: Samples, width: number, dest: Float32Array, at: 
       const o = at + (r - first) * width;
       for (let k = 0; k < width; k++) {
         const x = row[k];
-        if (typeof x !== 'number' || !Number.isFinite(x)) throw nonFinite(label, r, k, x, width);
+        if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) throw nonFinite(label, r, k, x, width);
         dest[o + k] = x;
       }
     }
@@ -65,13 +65,13 @@ export function copyRows(value: Samples, width: number, dest: Float32Array, at: 
   if (flat instanceof Float32Array || flat instanceof Float64Array) {
     dest.set(flat.subarray(from, to), at);
     for (let i = from; i < to; i++) {
-      if (!Number.isFinite(flat[i])) throw nonFinite(label, Math.floor(i / width), i % width, flat[i], width);
+      if (!Number.isFinite(dest[at + i - from])) throw nonFinite(label, Math.floor(i / width), i % width, flat[i], width);
     }
     return;
   }
   for (let i = from; i < to; i++) {
     const x = flat[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw nonFinite(label, Math.floor(i / width), i % width, x, width);
+    if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) throw nonFinite(label, Math.floor(i / width), i % width, x, width);
     dest[at + i - from] = x;
   }
 }
@@ -87,6 +87,8 @@ export function toMatrix(value: unknown, width: number, label: string): { data: 
 function nonFinite(label: string, row: number, col: number, x: unknown, width: number): Error {
   const where = width === 1 ? `row ${row}` : `row ${row}, column ${col}`;
   if (typeof x !== 'number') return new TypeError(`${label}: ${where} is ${describe(x)}, expected a finite number`);
+  // A float64 beyond ±3.4e38 is finite here but Infinity once stored as float32, as the network computes.
+  if (Number.isFinite(x)) return new RangeError(`${label}: ${where} is ${x}, beyond float32's range (±3.4028234663852886e38)`);
   return new RangeError(`${label}: ${where} is ${x}, expected a finite number`);
 }
 

@@ -1,6 +1,8 @@
 // Data augmentation for images: each training image moved by a random whole-pixel offset, a
 // cheap way to show a small network that a digit one pixel to the left is the same digit.
 import { Random } from '../random.js';
+import { describe } from '../samples.js';
+import { plainObject } from '../options.js';
 
 export interface ShiftOptions {
   /** Largest move in pixels along each axis (default 1): offsets are drawn from −max…max. */
@@ -15,15 +17,18 @@ export interface ShiftOptions {
  */
 export function shiftImages(images: Float32Array, rows: number, cols: number, options: ShiftOptions): Float32Array {
   const pixels = rows * cols;
+  if (!(images instanceof Float32Array)) throw new TypeError(`shiftImages: images: expected a Float32Array, got ${describe(images)}`);
+  const o = plainObject(options, 'shiftImages: options');
+  if (typeof (o.random as Random | null)?.below !== 'function') throw new TypeError(`shiftImages: random: expected a Random, got ${describe(o.random)}`);
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-    throw new RangeError(`shiftImages: rows and cols: expected whole numbers ≥ 1, got ${rows} and ${cols}`);
+    throw new RangeError(`shiftImages: rows and cols: expected whole numbers ≥ 1, got ${describe(rows)} and ${describe(cols)}`);
   }
   if (images.length % pixels !== 0) {
     throw new RangeError(`shiftImages: images: expected a multiple of ${pixels} values (${rows}×${cols} each), got ${images.length}`);
   }
   const max = options.max ?? 1;
   if (!Number.isInteger(max) || max < 0 || max >= Math.min(rows, cols)) {
-    throw new RangeError(`shiftImages: max: expected a whole number from 0 to ${Math.min(rows, cols) - 1}, got ${max}`);
+    throw new RangeError(`shiftImages: max: expected a whole number from 0 to ${Math.min(rows, cols) - 1}, got ${describe(max)}`);
   }
   const out = new Float32Array(images.length);
   const count = images.length / pixels;

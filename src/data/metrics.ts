@@ -1,8 +1,10 @@
 // How well predictions match targets, both row-major with `width` values per sample. One output
 // is a yes/no class (≥ 0.5 is 1); several are one-hot classes (the largest output is the class).
+import { describe, expectArray } from '../samples.js';
 
 /** The class of each row: threshold 0.5 for one column, argmax for several. */
 export function classes(values: ArrayLike<number>, width: number): Uint32Array {
+  expectArray(values, 'classes: values', 'an array of numbers');
   checkWidth(values.length, width, 'classes');
   const n = values.length / width;
   const out = new Uint32Array(n);
@@ -41,6 +43,8 @@ export function confusionMatrix(predictions: ArrayLike<number>, targets: ArrayLi
 
 /** Mean over every value of (prediction − target)², as the course's MSE. */
 export function meanSquaredError(predictions: ArrayLike<number>, targets: ArrayLike<number>): number {
+  expectArray(predictions, 'meanSquaredError: predictions', 'an array of numbers');
+  expectArray(targets, 'meanSquaredError: targets', 'an array of numbers');
   if (predictions.length !== targets.length || predictions.length === 0) {
     throw new RangeError(`meanSquaredError: expected two non-empty arrays of one length, got ${predictions.length} and ${targets.length}`);
   }
@@ -50,6 +54,8 @@ export function meanSquaredError(predictions: ArrayLike<number>, targets: ArrayL
 }
 
 function sameShape(p: ArrayLike<number>, t: ArrayLike<number>, width: number, label: string): void {
+  expectArray(p, `${label}: predictions`, 'an array of numbers');
+  expectArray(t, `${label}: targets`, 'an array of numbers');
   checkWidth(p.length, width, label);
   if (p.length !== t.length || p.length === 0) {
     throw new RangeError(`${label}: expected predictions and targets of one non-zero length, got ${p.length} and ${t.length}`);
@@ -58,6 +64,6 @@ function sameShape(p: ArrayLike<number>, t: ArrayLike<number>, width: number, la
 
 function checkWidth(length: number, width: number, label: string): void {
   if (!Number.isInteger(width) || width < 1 || length % width !== 0) {
-    throw new RangeError(`${label}: width: expected a whole number ≥ 1 dividing ${length}, got ${width}`);
+    throw new RangeError(`${label}: width: expected a whole number ≥ 1 dividing ${length}, got ${describe(width)}`);
   }
 }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Network, explain, gradientCheck, parseCsv, numberColumn, dummies, oneHot, columnsToRows, fitScaler, standardize,
+  Network, Random, explain, gradientCheck, parseCsv, numberColumn, dummies, oneHot, columnsToRows, fitScaler, standardize,
+  takeRows, randomSplit, positionSplit, accuracy, confusionMatrix, meanSquaredError, classes, shiftImages,
 } from '../../src/index.js';
 import { MAX_EPOCHS } from '../../src/fit.js';
 import { crc32 } from '../../src/persist/binary.js';
@@ -96,6 +97,18 @@ const ENTRY_POINTS: Array<[string, Call, RegExp, boolean?]> = [
   ['oneHot(labels, classes)', (_n, v) => oneHot([0, 1], v), /^oneHot: (classes|label)/],
   ['columnsToRows(columns)', (_n, v) => columnsToRows(v), /^columnsToRows: (columns|column|expected at least one column)/],
   ['fitScaler(values)', (_n, v) => fitScaler(v), /^fitScaler: values/],
+  ['takeRows(data)', (_n, v) => takeRows(v, 2, [0]), /^takeRows: (data|width|rows)/],
+  ['takeRows(data, width)', (_n, v) => takeRows([1, 2, 3, 4], v, [0]), /^takeRows: width/],
+  ['takeRows(data, width, rows)', (_n, v) => takeRows([1, 2, 3, 4], 2, v), /^takeRows: rows/],
+  ['randomSplit(n)', (_n, v) => randomSplit(v, { seed: 1 }), /^randomSplit: (n|no rows are left)/],
+  ['randomSplit(n, options)', (_n, v) => randomSplit(10, v), /^randomSplit: (options|validation|test|seed)/],
+  ['positionSplit(n, options)', (_n, v) => positionSplit(10, v), /^positionSplit: (options|validation|test|no rows are left)/],
+  ['accuracy(predictions)', (_n, v) => accuracy(v, [1, 0], 1), /^accuracy: (predictions|expected predictions and targets)/],
+  ['confusionMatrix(predictions, targets, width)', (_n, v) => confusionMatrix([1, 0], [1, 0], v), /^confusionMatrix: width/],
+  ['meanSquaredError(predictions)', (_n, v) => meanSquaredError(v, [1]), /^meanSquaredError: (predictions|expected two non-empty arrays)/],
+  ['classes(values)', (_n, v) => classes(v, 1), /^classes: values/],
+  ['shiftImages(images)', (_n, v) => shiftImages(v, 2, 2, { random: new Random(1) }), /^shiftImages: images/],
+  ['shiftImages(images, rows, cols, options)', (_n, v) => shiftImages(new Float32Array(4), 2, 2, v), /^shiftImages: (options|random|max)/],
   ['standardize(values, scaler)', (_n, v) => standardize([1, 2], v), /^standardize: scaler/],
 ];
 
@@ -311,6 +324,19 @@ describe.each(BACKENDS)('fuzz: every entry point with hostile values (%s)', (bac
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a float64 beyond float32 range is refused by name, not turned into Infinity (it gave NaN outputs)', async () => {
+    const net = await make(backend);
+    const before = weightSnapshot(net);
+    const big = 3.5e38; // finite as a double, Infinity as float32
+    expect(() => net.predict([big, 0])).toThrow(/^predict: input: row 0, column 0 is 3\.5e\+38, beyond float32's range/);
+    expect(() => net.predictBatch(Float64Array.from([0, 0, 0, -big]))).toThrow(/^predictBatch: inputs: row 1, column 1 is -3\.5e\+38, beyond float32's range/);
+    expect(() => net.trainStep([[1, 2]], [[big, 0]])).toThrow(/^trainStep: targets: row 0, column 0 is 3\.5e\+38, beyond float32's range/);
+    expect(() => net.setWeights(0, [1, 2, 3, 4, 5, big])).toThrow(/^setWeights\(0\): weights: row 2, column 1 is 3\.5e\+38, beyond float32's range/);
+    expect(weightSnapshot(net)).toEqual(before);
+    // The largest float32 itself is a number like any other.
+    expect(net.predict([3.4028234663852886e38, 0]).every(Number.isFinite)).toBe(true);
   });
 
   it('-0 and subnormal inputs are numbers: accepted, with finite results', async () => {
