@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Network, Random, explain, gradientCheck, parseCsv, numberColumn, dummies, oneHot, columnsToRows, fitScaler, standardize,
+  Network, Random, registerActivation, explain, gradientCheck, parseCsv, numberColumn, dummies, oneHot, columnsToRows, fitScaler, standardize,
   takeRows, randomSplit, positionSplit, accuracy, confusionMatrix, meanSquaredError, classes, shiftImages,
 } from '../../src/index.js';
 import { MAX_EPOCHS } from '../../src/fit.js';
@@ -77,6 +77,9 @@ const ENTRY_POINTS: Array<[string, Call, RegExp, boolean?]> = [
   ['gradientCheck(options)', (n, v) => gradientCheck(n, X, Y, v), /^gradientCheck: (options|epsilon|tolerance)/],
   ['Network.fromJSON(json)', (_n, v) => Network.fromJSON(v), /^Network\.fromJSON/],
   ['Network.fromJSON(json, options)', (n, v) => Network.fromJSON(n.toJSON(), v), /^Network\.fromJSON: (options|backend|unknown option)/],
+  ['trainInWorker(inputs)', (n, v) => n.trainInWorker(v, Y), /^trainInWorker: (inputs|expected as many)/, true],
+  ['trainInWorker(options)', (n, v) => n.trainInWorker(X, Y, v), /^trainInWorker: (options|unknown option)/, true],
+  ['registerActivation(name, activation)', (_n, v) => registerActivation('fuzzed', v), /^registerActivation: (activation|forward|derivative)/],
   ['Network.fromBuffer(bytes)', (_n, v) => Network.fromBuffer(v), /^Network\.fromBuffer: (bytes|not a backprop network|truncated)/],
   ['Network.fromBuffer(bytes, options)', (n, v) => Network.fromBuffer(n.toBuffer(), v), /^Network\.fromBuffer: (options|backend)/],
   ['Network.create(options)', (_n, v) => Network.create(v), /^Network\.create/],
@@ -148,7 +151,7 @@ describe.each(BACKENDS)('fuzz: every entry point with hostile values (%s)', (bac
         throw new Error(`with ${name}: ${(e as Error).message}`);
       }
     }
-  });
+  }, 30_000); // trainInWorker starts a worker for each value it accepts
 
   it('random values from fast-check at random entry points keep the same promises', async () => {
     const anything = fc.anything({ withBigInt: true, withBoxedValues: true, withNullPrototype: true, withObjectString: true, withTypedArray: true, withSparseArray: true, withSet: true, withMap: true });
@@ -158,7 +161,7 @@ describe.each(BACKENDS)('fuzz: every entry point with hostile values (%s)', (bac
       }),
       { seed: FC_SEED, numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('absurd layer sizes: a RangeError naming layers, at once, whatever the arena would need', async () => {
     // [32768, 32768] needs 16 GiB; its offsets passed 2^31 floats, where `& ~3` alignment wrapped and
