@@ -87,6 +87,22 @@ describe.each(BACKENDS)('isolation (%s)', (backend) => {
   });
 });
 
+it('a 2-thread Wasm network, fitting while single-thread ones fit beside it, ends bit-identical to one thread alone', async () => {
+  const options: NetworkOptions = { layers: [20, { units: 64, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 3, backend: 'wasm' };
+  const arch: Arch = { options, inputs: 20, outputs: 3, loss: 'categorical-cross-entropy' };
+  const { x, y } = dataFor(arch, 256, 21);
+  const fitOptions = { epochs: 5, batchSize: 64, learningRate: 0.05, onEpochEnd: () => new Promise<void>((r) => setImmediate(r)) };
+  const alone = await Network.create(options);
+  await alone.fit(x, y, fitOptions);
+  const threaded = await Network.create({ ...options, threads: 2 });
+  expect(threaded.threads).toBe(2);
+  const others = await Promise.all(ARCHS.slice(0, 4).map((a) => create(a, 'wasm')));
+  const othersData = ARCHS.slice(0, 4).map((a, i) => dataFor(a, 40, 300 + i));
+  await Promise.all([threaded.fit(x, y, fitOptions), ...others.map((n, i) => n.fit(othersData[i].x, othersData[i].y, fitOptions))]);
+  expect(bits(threaded)).toEqual(bits(alone));
+  [alone, threaded, ...others].forEach((n) => n.dispose());
+}, 60_000);
+
 it('another process, on each backend, computes the same trained weights as this one (sha-256 of the bits)', async () => {
   const script = fileURLToPath(new URL('./determinism-child.ts', import.meta.url));
   for (const backend of BACKENDS) {
