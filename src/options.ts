@@ -116,8 +116,9 @@ export function parseSpec(options: unknown, label: string): NetworkSpec {
   });
   const loss = o.loss === undefined ? DEFAULT_LOSS : lossName(o.loss, `${label}: loss`);
   const output = parsed[parsed.length - 1].activation;
-  const fused = lossEntry(loss)!.fusedWith;
-  if (output === 'softmax' && customLosses.has(loss) && !Object.hasOwn(losses, loss)) {
+  const entry = lossEntry(loss)!;
+  const fused = entry.fusedWith;
+  if (output === 'softmax' && entry.custom) {
     throw new TypeError(`${label}: loss '${loss}' is elementwise and cannot train a softmax output (its units are coupled); use 'categorical-cross-entropy'`);
   }
   if (fused !== null && output !== fused) {
