@@ -96,6 +96,8 @@ export class StepRunner {
   private stateOwner: OptimizerEntry | null = null;
   /** Updates made with that state, from 1 after the first (Adam's bias correction). */
   private updates = 0;
+  /** The weights before an update at a learning rate above 1, for optimizers that leave no state vector spare. */
+  private backup: Float32Array | null = null;
 
   constructor(private readonly backend: Backend, private readonly layout: Layout) {}
 
@@ -155,15 +157,17 @@ export class StepRunner {
       step.optimizer.update(k, args, step.learningRate, step.options, this.updates);
       return value;
     }
-    const backup = step.optimizer.stateVectors < MAX_STATE_VECTORS ? this.layout.stateVector(MAX_STATE_VECTORS - 1) : -1;
-    if (backup >= 0) this.backend.f32.copyWithin(backup, params, params + paramCount);
+    // Adam uses every state vector, so its copy goes to a JS array, made once and only on this path.
+    const spare = step.optimizer.stateVectors < MAX_STATE_VECTORS ? this.layout.stateVector(MAX_STATE_VECTORS - 1) : -1;
+    if (spare >= 0) this.backend.f32.copyWithin(spare, params, params + paramCount);
+    else (this.backup ??= new Float32Array(paramCount)).set(this.backend.f32.subarray(params, params + paramCount));
     step.optimizer.update(k, args, step.learningRate, step.options, this.updates);
     const overflowed = k.countNonFinite(params, paramCount);
     if (overflowed > 0) {
       this.stateOwner = null; // the optimizer's state took the same overflowing step: the next one starts it afresh
-      const outcome = backup >= 0 ? 'the weights were not updated' : `no spare memory held a copy, so the weights are left as updated`;
-      if (backup >= 0) this.backend.f32.copyWithin(params, backup, backup + paramCount);
-      throw new NonFiniteError(label, `the update with learningRate ${step.learningRate} made ${overflowed} of ${paramCount} weights non-finite; ${outcome}`);
+      if (spare >= 0) this.backend.f32.copyWithin(params, spare, spare + paramCount);
+      else this.backend.f32.set(this.backup!, params);
+      throw new NonFiniteError(label, `the update with learningRate ${step.learningRate} made ${overflowed} of ${paramCount} weights non-finite; the weights were not updated`);
     }
     return value;
   }
