@@ -70,6 +70,21 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
     expect(() => net.predictBatch(rows)).toThrow(/predictBatch: inputs: row 4500, column 0 is Infinity/);
   });
 
+  it('checks a typed-array training set by its float64 sum: finds +∞ and −∞ together, passes float32 extremes', async () => {
+    // copyRows sums the values in float64 (finite exactly when every value is) before scanning to name one.
+    const net = await make(backend);
+    const before = snapshot(net);
+    const x = new Float32Array(3000 * 2).fill(3.4e38); // every value finite; their float64 sum too
+    const y = new Float32Array(3000 * 2).fill(0.5);
+    expect(net.evaluate(x, y).loss).toBeGreaterThan(0);
+    x[2 * 1000] = Infinity;
+    x[2 * 2000 + 1] = -Infinity; // in another of the four sums: +∞ + −∞ is NaN, still not finite
+    await expect(net.fit(x, y, { epochs: 1 })).rejects.toThrow(/fit: inputs: row 1000, column 0 is Infinity/);
+    x[2 * 1000] = 3.4e38;
+    await expect(net.fit(x, y, { epochs: 1 })).rejects.toThrow(/fit: inputs: row 2000, column 1 is -Infinity/);
+    expect(snapshot(net)).toEqual(before);
+  });
+
   it('grows its batch buffers for a larger batch without losing the weights', async () => {
     const net = await make(backend);
     const before = snapshot(net);
