@@ -4,6 +4,8 @@
  * arrays (one row each), or one flat row-major array/typed array of rows × width numbers.
  * For one-wide data (a single output) a plain number[] is a column: one value per row.
  */
+import { countNonFinite } from './backends/js/finite.js';
+
 export type Samples = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 const isRowList = (v: ArrayLike<unknown>): v is ArrayLike<ArrayLike<number>> =>
@@ -64,7 +66,8 @@ export function copyRows(value: Samples, width: number, dest: Float32Array, at: 
   const to = count < 0 ? flat.length : (first + count) * width;
   if (flat instanceof Float32Array || flat instanceof Float64Array) {
     dest.set(flat.subarray(from, to), at);
-    if (allFinite(dest, at, to - from)) return;
+    // The JS backend's check: one float64 sum, and a count only when that sum is not finite.
+    if (countNonFinite(dest, at, to - from) === 0) return;
     for (let i = from; i < to; i++) {
       if (!Number.isFinite(dest[at + i - from])) throw nonFinite(label, Math.floor(i / width), i % width, flat[i], width);
     }
@@ -83,25 +86,6 @@ export function toMatrix(value: unknown, width: number, label: string): { data: 
   const data = new Float32Array(rows * width);
   copyRows(value as Samples, width, data, 0, label);
   return { data, rows };
-}
-
-/**
- * Whether count float32 values from `at` are all finite: their float64 sum is finite exactly when
- * they are (float32 values cannot overflow a float64 sum; NaN and ±Infinity carry through). Four
- * sums, no branch per value: ~5× faster than testing each, which matters on a whole training set.
- */
-function allFinite(v: Float32Array, at: number, count: number): boolean {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const end4 = at + count - (count % 4);
-  let i = at;
-  for (; i < end4; i += 4) {
-    s0 += v[i];
-    s1 += v[i + 1];
-    s2 += v[i + 2];
-    s3 += v[i + 3];
-  }
-  for (; i < at + count; i++) s0 += v[i];
-  return Number.isFinite(s0 + s1 + s2 + s3);
 }
 
 function nonFinite(label: string, row: number, col: number, x: unknown, width: number): Error {
