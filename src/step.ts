@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import type { Layout } from './layout.js';
 import type { LossEntry } from './registry/losses.js';
-import { optimizers, DEFAULT_OPTIMIZER, OPTIMIZER_OPTION_KEYS, MAX_STATE_VECTORS, type OptimizerName, type OptimizerEntry } from './registry/optimizers.js';
+import { optimizers, DEFAULT_OPTIMIZER, OPTIMIZER_OPTION_KEYS, type OptimizerName, type OptimizerEntry } from './registry/optimizers.js';
 import { forwardPass, backwardPass } from './passes.js';
 import { oneOf, plainObject, rejectUnknownKeys } from './options.js';
 import { describe } from './samples.js';
@@ -96,7 +96,7 @@ export class StepRunner {
   private stateOwner: OptimizerEntry | null = null;
   /** Updates made with that state, from 1 after the first (Adam's bias correction). */
   private updates = 0;
-  /** The weights before an update at a learning rate above 1, for optimizers that leave no state vector spare. */
+  /** The weights before an update at a learning rate above 1, to put back if it overflowed. */
   private backup: Float32Array | null = null;
 
   constructor(private readonly backend: Backend, private readonly layout: Layout) {}
@@ -150,23 +150,20 @@ export class StepRunner {
     this.updates++;
     const args = { params, grads, state: this.layout.stateVector(0), count: paramCount };
     // Finite gradients can still overflow in the update when the learning rate is large: then keep
-    // the weights in a state vector this optimizer does not use, and put them back if any came out
-    // non-finite. At learningRate ≤ 1 an overflow needs weights or gradients near 1e38, whose loss
-    // is not finite already, so the usual step pays nothing for this.
+    // a copy of the weights (in an array made once, on this path only) and put it back if any came
+    // out non-finite. At learningRate ≤ 1 an overflow needs weights or gradients near 1e38, whose
+    // loss is not finite already, so the usual step pays nothing for this.
     if (step.learningRate <= 1) {
       step.optimizer.update(k, args, step.learningRate, step.options, this.updates);
       return value;
     }
-    // Adam uses every state vector, so its copy goes to a JS array, made once and only on this path.
-    const spare = step.optimizer.stateVectors < MAX_STATE_VECTORS ? this.layout.stateVector(MAX_STATE_VECTORS - 1) : -1;
-    if (spare >= 0) this.backend.f32.copyWithin(spare, params, params + paramCount);
-    else (this.backup ??= new Float32Array(paramCount)).set(this.backend.f32.subarray(params, params + paramCount));
+    const backup = (this.backup ??= new Float32Array(paramCount));
+    backup.set(this.backend.f32.subarray(params, params + paramCount));
     step.optimizer.update(k, args, step.learningRate, step.options, this.updates);
     const overflowed = k.countNonFinite(params, paramCount);
     if (overflowed > 0) {
       this.stateOwner = null; // the optimizer's state took the same overflowing step: the next one starts it afresh
-      if (spare >= 0) this.backend.f32.copyWithin(params, spare, spare + paramCount);
-      else this.backend.f32.set(this.backup!, params);
+      this.backend.f32.set(backup, params);
       throw new NonFiniteError(label, `the update with learningRate ${step.learningRate} made ${overflowed} of ${paramCount} weights non-finite; the weights were not updated`);
     }
     return value;
