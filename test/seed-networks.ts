@@ -1,4 +1,4 @@
-// The small networks of the worked examples in ../shared/seeds, built with their exact weights,
+// The small networks of the worked examples (the learners' notes this project grew from, not shipped in the repo), built with their exact weights,
 // and the comparison helpers test/worked-examples.spec.ts uses against float64 references.
 import { expect } from 'vitest';
 import { Network } from '../src/index.js';

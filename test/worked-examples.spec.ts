@@ -1,4 +1,4 @@
-// The worked examples of the learners' notes in ../shared/seeds, run through the library.
+// The worked examples of the learners' notes this project grew from (not shipped in the repo; their numbers are quoted in each test), run through the library.
 //
 // Every expected number below was computed in float64 by a plain-Python script (math.exp, no
 // numpy) that follows the note's own formulas step by step; the library runs in float32, so each
