@@ -1,5 +1,5 @@
 import type { Samples } from './samples.js';
-import { describe } from './samples.js';
+import { copyRows, describe } from './samples.js';
 import { parseStepOptions, STEP_KEYS, NonFiniteError, type ParsedStep, type StepOptions } from './step.js';
 import type { Evaluation } from './network.js';
 import { CHUNK_ROWS } from './layout.js';
@@ -100,8 +100,10 @@ export interface Trainer {
   matrices(x: Samples, y: Samples, label: string): { x: Float32Array; y: Float32Array; rows: number };
   /** Whether targets are class labels: 0/1, one-hot rows for several outputs. */
   hasClassLabels(y: Float32Array): boolean;
-  /** Copy the training set into the backend's memory once, with room for batches of maxBatch rows. */
-  packTraining(x: Float32Array, y: Float32Array, rows: number, maxBatch: number): void;
+  /** fit's samples, checked for shape; inputs may be left for packTraining to check (see TrainingSamples). */
+  trainingSamples(x: Samples, y: Samples): TrainingSamples;
+  /** Copy the training set into the backend's memory once, with room for batches of maxBatch rows (and check its inputs). */
+  packTraining(set: TrainingSamples, maxBatch: number): void;
   /** Shuffle the packed set's row order in place with the network's seeded generator. */
   shuffleOrder(rows: number): void;
   /** Put rows order[start, start + n) into the batch buffers. */
@@ -160,7 +162,7 @@ export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, 
   }
   if (running.has(t.owner)) throw new Error('fit: this network is already training; await that fit (or abort it) first');
 
-  const all = t.matrices(inputs, targets, 'fit');
+  const all = t.trainingSamples(inputs, targets);
   const { train, validation } = splitValidation(t, all, options);
   const monitor = stopping?.monitor ?? (validation ? 'valLoss' : 'loss');
   if (monitor === 'valLoss' && !validation) {
@@ -171,7 +173,7 @@ export async function fitNetwork(t: Trainer, inputs: Samples, targets: Samples, 
   }
   const batchSize = Math.min(batchRequest, train.rows);
   // evaluate() on the validation set works in chunks of at most CHUNK_ROWS rows.
-  t.packTraining(train.x, train.y, train.rows, Math.max(batchSize, validation ? Math.min(validation.rows, CHUNK_ROWS) : 0));
+  t.packTraining(train, Math.max(batchSize, validation ? Math.min(validation.rows, CHUNK_ROWS) : 0));
 
   running.add(t.owner);
   try {
@@ -347,7 +349,13 @@ function scheduledRate(learningRate: number, schedule: LearningRateSchedule | nu
 
 type Matrices = { x: Float32Array; y: Float32Array; rows: number };
 
-function splitValidation(t: Trainer, all: Matrices, options: FitOptions): { train: Matrices; validation: Matrices | null } {
+/**
+ * fit's samples as matrices. `x` may be the caller's own Float32Array, not yet checked for NaN
+ * or infinities (inputsChecked false): it is copied into the arena anyway, and checked there.
+ */
+export type TrainingSamples = Matrices & { inputsChecked: boolean };
+
+function splitValidation(t: Trainer, all: TrainingSamples, options: FitOptions): { train: TrainingSamples; validation: Matrices | null } {
   if (options.validationData !== undefined) {
     const vd = options.validationData;
     if (!Array.isArray(vd) || vd.length !== 2) {
@@ -363,9 +371,12 @@ function splitValidation(t: Trainer, all: Matrices, options: FitOptions): { trai
   if (held === 0) return { train: all, validation: null };
   const kept = all.rows - held;
   if (kept === 0) throw new RangeError(`fit: validationSplit ${split} leaves no training samples out of ${all.rows}`);
+  // The held-out inputs are copied (and so checked) here: they are read again after every epoch.
+  const validationX = all.inputsChecked ? all.x.subarray(kept * t.inputs) : new Float32Array(held * t.inputs);
+  if (!all.inputsChecked) copyRows(all.x, t.inputs, validationX, 0, 'fit: inputs', kept, held);
   return {
-    train: { x: all.x.subarray(0, kept * t.inputs), y: all.y.subarray(0, kept * t.outputs), rows: kept },
-    validation: { x: all.x.subarray(kept * t.inputs), y: all.y.subarray(kept * t.outputs), rows: held },
+    train: { x: all.x.subarray(0, kept * t.inputs), y: all.y.subarray(0, kept * t.outputs), rows: kept, inputsChecked: all.inputsChecked },
+    validation: { x: validationX, y: all.y.subarray(kept * t.outputs), rows: held },
   };
 }
 

@@ -85,6 +85,27 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
     expect(snapshot(net)).toEqual(before);
   });
 
+  it("checks fit's Float32Array inputs in the arena and its held-out rows on the way, naming the caller's row", async () => {
+    // fit packs a flat Float32Array without a first copy and checks it with the kernel; the
+    // validationSplit tail is copied apart and checked there. Either way the row is the caller's.
+    const net = await make(backend);
+    const before = snapshot(net);
+    const rows = 50_000;
+    const x = new Float32Array(rows * 2).fill(0.25);
+    const y = new Float32Array(rows * 2).fill(0.5);
+    x[2 * 30_000 + 1] = NaN;
+    await expect(net.fit(x, y, { epochs: 1 })).rejects.toThrow(/^fit: inputs: row 30000, column 1 is NaN/);
+    x[2 * 30_000 + 1] = 0.25;
+    x[2 * 45_000] = Infinity; // in the last 10 %, which validationSplit 0.1 holds out
+    await expect(net.fit(x, y, { epochs: 1, validationSplit: 0.1 })).rejects.toThrow(/^fit: inputs: row 45000, column 0 is Infinity/);
+    expect(snapshot(net)).toEqual(before);
+    // The failed calls left the network able to train on the same set, with the bad value mended.
+    x[2 * 45_000] = 0.25;
+    const history = await net.fit(x.subarray(0, 2000), y.subarray(0, 2000), { epochs: 1, validationSplit: 0.1 });
+    expect(history.valLoss[0]).toBeGreaterThan(0);
+    expect(snapshot(net)).not.toEqual(before);
+  });
+
   it('grows its batch buffers for a larger batch without losing the weights', async () => {
     const net = await make(backend);
     const before = snapshot(net);

@@ -90,6 +90,20 @@ describe('Network with threads', () => {
     expect(two.predictions).toEqual(one.predictions);
   });
 
+  it("checks fit's inputs on both threads and names the bad value's row, weights unchanged", async () => {
+    const net = await Network.create({ layers: [64, 32, 10], seed: 2, backend: 'wasm', threads: 2 });
+    const before = net.getParameters();
+    const x = new Float32Array(4000 * 64).fill(0.5); // 256,000 values: the finite check is cut across the threads
+    const y = new Float32Array(4000 * 10).fill(0.1);
+    x[64 * 3999 + 63] = NaN; // in the worker's half
+    await expect(net.fit(x, y, { epochs: 1 })).rejects.toThrow(/^fit: inputs: row 3999, column 63 is NaN/);
+    x[64 * 3999 + 63] = 0.5;
+    x[64 * 7] = -Infinity; // in this thread's half
+    await expect(net.fit(x, y, { epochs: 1 })).rejects.toThrow(/^fit: inputs: row 7, column 0 is -Infinity/);
+    expect(net.getParameters()).toEqual(before);
+    net.dispose();
+  });
+
   it('grows its shared memory for a large batch and keeps the weights', async () => {
     const net = await Network.create({ layers: [784, 128, 10], seed: 2, backend: 'wasm', threads: 2 });
     const before = net.getParameters();
