@@ -184,8 +184,11 @@ export class Network {
   /** Mean loss over the samples and, where targets are class labels, the accuracy. */
   evaluate(inputs: Samples, targets: Samples): Evaluation {
     this.live('evaluate');
-    const { x, y, rows } = this.matrices(inputs, targets, 'evaluate');
+    // The inputs go straight into the arena chunk by chunk, checked there as predictBatch does; the targets are kept.
+    const rows = this.rowCounts(inputs, targets, 'evaluate');
     const K = this.outputs;
+    const y = new Float32Array(rows * K);
+    copyRows(targets, K, y, 0, 'evaluate: targets');
     const out = this.layout.layers[this.layout.layers.length - 1];
     let lossSum = 0;
     let correct = 0;
@@ -193,8 +196,8 @@ export class Network {
     for (let start = 0; start < rows; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rows - start);
       this.ensureRows(n);
+      this.copyChecked(inputs, this.inputs, this.layout.input, n, 'evaluate: inputs', start);
       const f32 = this.impl.f32;
-      f32.set(x.subarray(start * this.inputs, (start + n) * this.inputs), this.layout.input);
       f32.set(y.subarray(start * K, (start + n) * K), this.layout.target);
       forwardPass(this.impl.kernels, this.layout, n);
       lossSum += n * batchLoss(this.impl.kernels, this.layout, this.lossEntry, n);

@@ -141,6 +141,9 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
       ['fit: bad batch size', (n) => n.fit([[1, 2]], [[1, 0]], { batchSize: 0 }), /fit: batchSize: expected a whole number ≥ 1, got number 0/],
       ['fit: NaN in data', (n) => n.fit([[1, 2], [NaN, 1]], [[1, 0], [0, 1]]), /fit: inputs: row 1, column 0 is NaN/],
       ['evaluate: wrong width', (n) => n.evaluate([[1, 2, 3]], [[1, 0]]), /evaluate: inputs: expected 2 values per row, got 3 in row 0/],
+      // Past the first 4,096-row chunk: evaluate checks its inputs chunk by chunk in the arena.
+      ['evaluate: infinity in a later chunk', (n) => n.evaluate(new Float32Array(5000 * 2).fill(1).fill(Infinity, 9999), new Float32Array(5000 * 2)), /evaluate: inputs: row 4999, column 1 is Infinity/],
+      ['evaluate: NaN target', (n) => n.evaluate([[1, 2], [3, 4]], [[1, 0], [0, NaN]]), /evaluate: targets: row 1, column 1 is NaN/],
     ];
     for (const [name, call, message] of cases) {
       it(name, async () => {
