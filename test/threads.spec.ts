@@ -1,6 +1,6 @@
-// Training on two threads sharing one Wasm memory. Slices split products by rows or units
-// and the flat-vector updates by ranges, never a single output's sum, so results are
-// bit-identical to one thread, not merely close.
+// Training on two threads sharing one Wasm memory. Slices split products by rows or units,
+// the flat-vector updates by ranges and activations and gathers by rows, never a single
+// output's sum, so results are bit-identical to one thread, not merely close.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Network, Random } from '../src/index.js';
 import { ThreadedWasmBackend } from '../src/backends/wasm/threaded.js';
@@ -46,6 +46,41 @@ describe('threaded Wasm backend', () => {
     expect(two.dx).toEqual(one.dx);
     expect(two.w).toEqual(one.w);
     expect(two.bad).toBe(0);
+  });
+
+  // Activations and the row gather are cut by rows in multiples of 4 (see threaded.ts), so
+  // each slice's SIMD loop sees the values one thread's would: the results are the same bits.
+  const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'identity', 'softmax'] as const;
+  it.each([[129, 127], [64, 1024], [1021, 65], [300, 300]])('activations and the row gather match one thread exactly: %i rows × %i', async (rows, cols) => {
+    const threaded = await ThreadedWasmBackend.create(2);
+    backends.push(threaded);
+    const single = createBackend('wasm');
+    const z = floats(rows * cols).map((v) => 40 * v), delta = floats(rows * cols);
+    const order = Float32Array.from({ length: rows }, (_, r) => (r * 7919) % rows);
+    const run = (be: typeof single) => {
+      const n = rows * cols;
+      const at = { z: be.base, a: be.base + n, d: be.base + 2 * n, order: be.base + 3 * n, gathered: be.base + 3 * n + rows };
+      be.reserve(at.gathered + n);
+      const out: Record<string, Float32Array> = {};
+      for (const f of ACTIVATIONS) {
+        be.f32.set(z, at.z);
+        be.f32.set(delta, at.d);
+        be.kernels[`${f}Forward`](at.z, at.a, rows, cols);
+        be.kernels[`${f}Backward`](at.z, at.a, at.d, rows, cols);
+        out[f] = be.f32.slice(at.a, at.a + 2 * n); // a, then delta·f'(z)
+      }
+      be.f32.set(order, at.order);
+      be.kernels.gatherRows(at.z, at.order, at.gathered, rows, cols);
+      out.gather = be.f32.slice(at.gathered, at.gathered + n);
+      return out;
+    };
+    const one = run(single);
+    const jobs = () => (threaded as unknown as { pool: { job: number } }).pool.job; // handshakes posted so far
+    const before = jobs();
+    const two = run(threaded);
+    expect(jobs() - before).toBeGreaterThanOrEqual(rows * cols >= 65536 ? 13 : 2); // the big ones cut every kernel
+    for (const key of Object.keys(one)) expect(two[key], key).toEqual(one[key]);
+    expect(one.gather.subarray(cols, 2 * cols)).toEqual(z.subarray(order[1] * cols, (order[1] + 1) * cols));
   });
 
   it('dispose() stops the workers and lets go of the shared memory', async () => {
