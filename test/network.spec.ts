@@ -70,8 +70,9 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
     expect(() => net.predictBatch(rows)).toThrow(/predictBatch: inputs: row 4500, column 0 is Infinity/);
   });
 
-  it('checks a typed-array training set by its float64 sum: finds +∞ and −∞ together, passes float32 extremes', async () => {
-    // copyRows sums the values in float64 (finite exactly when every value is) before scanning to name one.
+  it('checks a typed-array training set: finds +∞ and −∞ together, passes float32 extremes', async () => {
+    // fit checks a flat Float32Array in the arena with the backend's countNonFinite (the JS one sums in
+    // float64, finite exactly when every value is) before scanning to name the bad value.
     const net = await make(backend);
     const before = snapshot(net);
     const x = new Float32Array(3000 * 2).fill(3.4e38); // every value finite; their float64 sum too
