@@ -151,6 +151,7 @@ for (let i = 0; i < EPOCH_SAMPLES; i++) epochY[i * OUTPUTS + rng.below(OUTPUTS)]
 const nets: Network[] = [];
 const kernelOf: Record<number, string> = {};
 const fits: Array<{ batch: number; threads: number; run: () => Promise<unknown> }> = [];
+const setups: Array<{ threads: number; run: () => Promise<unknown> }> = [];
 for (const batch of [32, 128]) {
   for (const threads of [1, 2]) {
     const net = await Network.create({ layers: [INPUTS, HIDDEN, OUTPUTS], loss: 'quadratic', seed: 1, backend: 'wasm', threads });
@@ -158,13 +159,17 @@ for (const batch of [32, 128]) {
     kernelOf[threads] = net.kernel;
     // An async function: tinybench awaits only those (a plain function returning a promise is timed as sync).
     fits.push({ batch, threads, run: async () => { await net.fit(epochX, epochY, { epochs: 1, batchSize: batch, learningRate: 0.1 }); } });
+    // What every fit call pays before its first step (the set packed into the arena and checked): serial work.
+    if (batch === 32) setups.push({ threads, run: async () => { await net.fit(epochX, epochY, { epochs: 0 }); } });
   }
 }
 /** Per batch size, each round's epoch time (ms) on 1 and on 2 threads. */
 const rounds = new Map<number, Array<{ one: number; two: number }>>([[32, []], [128, []]]);
+const setupTimes: Record<number, number[]> = { 1: [], 2: [] };
 for (let round = 0; round < ROUNDS; round++) {
   const bench = new Bench({ time: (3 * TIME_MS) / ROUNDS, warmup: true });
   for (const f of fits) bench.add(`fit | batch ${f.batch} | ${f.threads}`, f.run);
+  for (const f of setups) bench.add(`set-up | ${f.threads}`, f.run);
   await bench.run();
   const period = (name: string) => {
     const r = bench.getTask(name)?.result;
@@ -172,6 +177,7 @@ for (let round = 0; round < ROUNDS; round++) {
     return r.period;
   };
   for (const [batch, list] of rounds) list.push({ one: period(`fit | batch ${batch} | 1`), two: period(`fit | batch ${batch} | 2`) });
+  for (const f of setups) setupTimes[f.threads].push(period(`set-up | ${f.threads}`));
 }
 nets.forEach((n) => n.dispose());
 const median = (values: number[]) => {
@@ -187,13 +193,16 @@ const threadRows = [...rounds].map(([batch, list]) => {
   ];
 });
 const threadTable = markdownTable(['workload', 'batch', '1 thread samples/s', '2 threads samples/s', '2 threads / 1 (median round)', 'range over rounds'], threadRows);
+const setupLine = `- a fit call's set-up (\`epochs: 0\`: the ${EPOCH_SAMPLES} × ${INPUTS} set copied into the arena and checked for NaN), serial work in every call above: ${median(setupTimes[1]).toFixed(2)} ms on 1 thread, ${median(setupTimes[2]).toFixed(2)} ms on 2 (median rounds)`;
 console.log(`\n${kernelOf[1]} vs ${kernelOf[2]}`);
 console.log(threadTable.join('\n'));
+console.log(setupLine);
 writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'threads', [
   '## One thread vs two (`npm run bench`, bench/backends.bench.ts)',
   '',
   ...machineLines(['assemblyscript', 'tinybench']),
-  `- kernels: ${kernelOf[1]} vs ${kernelOf[2]}; one fit call (one epoch) per iteration; ${ROUNDS} rounds, each running all four tasks for ${(3 * TIME_MS) / ROUNDS} ms (tinybench); ratio = 1-thread time ÷ 2-thread time within a round; samples/s are the median rounds`,
+  `- kernels: ${kernelOf[1]} vs ${kernelOf[2]}; one fit call (one epoch) per iteration; ${ROUNDS} rounds, each running every task for ${(3 * TIME_MS) / ROUNDS} ms (tinybench); ratio = 1-thread time ÷ 2-thread time within a round; samples/s are the median rounds`,
+  setupLine,
   '',
   ...threadTable,
 ]);
