@@ -2,7 +2,7 @@
 // the flat-vector updates by ranges and activations and gathers by rows, never a single
 // output's sum, so results are bit-identical to one thread, not merely close.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Network, Random } from '../src/index.js';
+import { Network, Random, type NetworkOptions } from '../src/index.js';
 import { ThreadedWasmBackend } from '../src/backends/wasm/threaded.js';
 import { createBackend } from '../src/backends/index.js';
 
@@ -103,21 +103,33 @@ describe('threaded Wasm backend', () => {
   });
 });
 
+/** Inputs in [0, 1) and one-hot targets cycling through 10 classes. */
+function classes(rows: number, inputs: number) {
+  const X = floats(rows * inputs).map((v) => v + 0.5);
+  const Y = new Float32Array(rows * 10);
+  for (let i = 0; i < rows; i++) Y[i * 10 + (i % 10)] = 1;
+  return { X, Y };
+}
+
+/** Build the same network on 1 and on 2 threads, run `use` on each, and return both results. */
+async function onOneAndTwoThreads<T>(layers: NetworkOptions['layers'], seed: number, use: (net: Network) => Promise<T>): Promise<[T, T]> {
+  const results: T[] = [];
+  for (const threads of [1, 2]) {
+    const net = await Network.create({ layers, loss: 'categorical-cross-entropy', seed, backend: 'wasm', threads });
+    results.push(await use(net));
+    net.dispose();
+  }
+  return [results[0], results[1]];
+}
+
 describe('Network with threads', () => {
   it('trains to bit-identical weights on 2 threads and on 1, and reports its threads', async () => {
-    const X = floats(200 * 64).map((v) => v + 0.5);
-    const Y = new Float32Array(200 * 10);
-    for (let i = 0; i < 200; i++) Y[i * 10 + (i % 10)] = 1;
-    const train = async (threads: number) => {
-      const net = await Network.create({ layers: [64, { units: 96, activation: 'tanh' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 5, backend: 'wasm', threads });
+    const { X, Y } = classes(200, 64);
+    const [one, two] = await onOneAndTwoThreads([64, { units: 96, activation: 'tanh' }, { units: 10, activation: 'softmax' }], 5, async (net) => {
       await net.fit(X, Y, { epochs: 3, batchSize: 40, learningRate: 0.2, optimizer: 'momentum' });
       await net.fit(X.subarray(0, 64 * 4), Y.subarray(0, 40), { epochs: 1, batchSize: 1, learningRate: 0.05 });
-      const out = { params: net.getParameters(), threads: net.threads, kernel: net.kernel, predictions: net.predictBatch(X) };
-      net.dispose();
-      return out;
-    };
-    const one = await train(1);
-    const two = await train(2);
+      return { params: net.getParameters(), threads: net.threads, kernel: net.kernel, predictions: net.predictBatch(X) };
+    });
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
     expect(two.kernel).toMatch(/^wasm-(relaxed-)?simd × 2 threads$/);
@@ -127,18 +139,11 @@ describe('Network with threads', () => {
 
   it('cuts the gather and the activations of a large batch inside fit, and still trains to the same bits', async () => {
     // 128 rows × 160 inputs to gather and 128 × 96 sigmoid values: both above the split sizes.
-    const X = floats(256 * 160).map((v) => v + 0.5);
-    const Y = new Float32Array(256 * 10);
-    for (let i = 0; i < 256; i++) Y[i * 10 + (i % 10)] = 1;
-    const train = async (threads: number) => {
-      const net = await Network.create({ layers: [160, { units: 96, activation: 'sigmoid' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 8, backend: 'wasm', threads });
+    const { X, Y } = classes(256, 160);
+    const [one, two] = await onOneAndTwoThreads([160, { units: 96, activation: 'sigmoid' }, { units: 10, activation: 'softmax' }], 8, async (net) => {
       const history = await net.fit(X, Y, { epochs: 3, batchSize: 128, learningRate: 0.5 });
-      const out = { params: net.getParameters(), loss: history.loss };
-      net.dispose();
-      return out;
-    };
-    const one = await train(1);
-    const two = await train(2);
+      return { params: net.getParameters(), loss: history.loss };
+    });
     expect(two.loss).toEqual(one.loss);
     expect(two.params).toEqual(one.params);
     expect(one.loss[2]).toBeLessThan(one.loss[0]);
