@@ -145,6 +145,7 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'js-vs-plain', [
 // put that drift into the ratio. The table gives the median round and the range.
 const EPOCH_SAMPLES = 2048;
 const ROUNDS = 7;
+const ROUND_MS = Math.round((3 * TIME_MS) / ROUNDS);
 const epochX = randomFloats(EPOCH_SAMPLES * INPUTS).map((v) => (v + 1) / 2);
 const epochY = new Float32Array(EPOCH_SAMPLES * OUTPUTS);
 for (let i = 0; i < EPOCH_SAMPLES; i++) epochY[i * OUTPUTS + rng.below(OUTPUTS)] = 1;
@@ -167,7 +168,7 @@ for (const batch of [32, 128]) {
 const rounds = new Map<number, Array<{ one: number; two: number }>>([[32, []], [128, []]]);
 const setupTimes: Record<number, number[]> = { 1: [], 2: [] };
 for (let round = 0; round < ROUNDS; round++) {
-  const bench = new Bench({ time: (3 * TIME_MS) / ROUNDS, warmup: true });
+  const bench = new Bench({ time: ROUND_MS, warmup: true });
   for (const f of fits) bench.add(`fit | batch ${f.batch} | ${f.threads}`, f.run);
   for (const f of setups) bench.add(`set-up | ${f.threads}`, f.run);
   await bench.run();
@@ -201,7 +202,7 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'threads', [
   '## One thread vs two (`npm run bench`, bench/backends.bench.ts)',
   '',
   ...machineLines(['assemblyscript', 'tinybench']),
-  `- kernels: ${kernelOf[1]} vs ${kernelOf[2]}; one fit call (one epoch) per iteration; ${ROUNDS} rounds, each running every task for ${(3 * TIME_MS) / ROUNDS} ms (tinybench); ratio = 1-thread time ÷ 2-thread time within a round; samples/s are the median rounds`,
+  `- kernels: ${kernelOf[1]} vs ${kernelOf[2]}; one fit call (one epoch) per iteration; ${ROUNDS} rounds, each running every task for ${ROUND_MS} ms (tinybench); ratio = 1-thread time ÷ 2-thread time within a round; samples/s are the median rounds`,
   setupLine,
   '',
   ...threadTable,
