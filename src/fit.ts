@@ -1,5 +1,5 @@
 import type { Samples } from './samples.js';
-import { copyRows, describe } from './samples.js';
+import { copyOfRows, describe } from './samples.js';
 import { parseStepOptions, STEP_KEYS, NonFiniteError, type ParsedStep, type StepOptions } from './step.js';
 import type { Evaluation } from './network.js';
 import { CHUNK_ROWS } from './layout.js';
@@ -372,8 +372,7 @@ function splitValidation(t: Trainer, all: TrainingSamples, options: FitOptions):
   const kept = all.rows - held;
   if (kept === 0) throw new RangeError(`fit: validationSplit ${split} leaves no training samples out of ${all.rows}`);
   // The held-out inputs are copied (and so checked) here: they are read again after every epoch.
-  const validationX = all.inputsChecked ? all.x.subarray(kept * t.inputs) : new Float32Array(held * t.inputs);
-  if (!all.inputsChecked) copyRows(all.x, t.inputs, validationX, 0, 'fit: inputs', kept, held);
+  const validationX = all.inputsChecked ? all.x.subarray(kept * t.inputs) : copyOfRows(all.x, t.inputs, held, 'fit: inputs', kept);
   return {
     train: { x: all.x.subarray(0, kept * t.inputs), y: all.y.subarray(0, kept * t.outputs), rows: kept, inputsChecked: all.inputsChecked },
     validation: { x: validationX, y: all.y.subarray(kept * t.outputs), rows: held },

@@ -9,7 +9,7 @@ import { forwardPass, batchLoss } from './passes.js';
 import { parseSpec, parseSeed, parseBackend, parseThreads, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
 import { ThreadedWasmBackend } from './backends/wasm/threaded.js';
 import { availableThreads } from './backends/wasm/threads.js';
-import { rowCount, copyRows, describe, type Samples } from './samples.js';
+import { rowCount, copyRows, copyOfRows, describe, type Samples } from './samples.js';
 import { parseStepOptions, StepRunner, type StepOptions, type OptimizerState } from './step.js';
 import { fitNetwork, type FitOptions, type History, type Trainer, type TrainingSamples } from './fit.js';
 import { networkToJSON, parseNetworkJSON, type NetworkJSON } from './serialize.js';
@@ -187,8 +187,7 @@ export class Network {
     // The inputs go straight into the arena chunk by chunk, checked there as predictBatch does; the targets are kept.
     const rows = this.rowCounts(inputs, targets, 'evaluate');
     const K = this.outputs;
-    const y = new Float32Array(rows * K);
-    copyRows(targets, K, y, 0, 'evaluate: targets');
+    const y = copyOfRows(targets, K, rows, 'evaluate: targets');
     const out = this.layout.layers[this.layout.layers.length - 1];
     let lossSum = 0;
     let correct = 0;
@@ -313,7 +312,7 @@ export class Network {
       layout.placeData(0);
       layout.placeBatch(capacity);
       // The kernel found a NaN or infinity: scan the caller's array to name it (a copy on this error path only).
-      copyRows(x, this.inputs, new Float32Array(rows * this.inputs), 0, 'fit: inputs', 0, rows);
+      copyOfRows(x, this.inputs, rows, 'fit: inputs');
     }
     f32.set(y, layout.dataY);
     for (let i = 0; i < rows; i++) f32[layout.dataOrder + i] = i;
@@ -350,15 +349,13 @@ export class Network {
     if (rows !== s.units) {
       throw new RangeError(`${label}: weights: expected ${s.units} × ${s.inputs} (units × inputs), got ${rows} × ${s.inputs}`);
     }
-    const w = new Float32Array(s.units * s.inputs);
-    copyRows(weights, s.inputs, w, 0, `${label}: weights`);
+    const w = copyOfRows(weights, s.inputs, s.units, `${label}: weights`);
     let b: Float32Array | null = null;
     if (bias !== undefined) {
       if (l.bias < 0) throw new TypeError(`${label}: bias: this network was created with bias: false`);
       const n = rowCount(bias, 1, `${label}: bias`);
       if (n !== s.units) throw new RangeError(`${label}: bias: expected ${s.units} values, got ${n}`);
-      b = new Float32Array(s.units);
-      copyRows(bias, 1, b, 0, `${label}: bias`);
+      b = copyOfRows(bias, 1, s.units, `${label}: bias`);
     }
     const f32 = this.impl.f32;
     f32.set(w, l.weights);
@@ -421,10 +418,8 @@ export class Network {
   /** Validate inputs and targets (shapes, matching row counts, finite values) as new matrices. */
   private matrices(inputs: Samples, targets: Samples, label: string) {
     const rows = this.rowCounts(inputs, targets, label);
-    const x = new Float32Array(rows * this.inputs);
-    const y = new Float32Array(rows * this.outputs);
-    copyRows(inputs, this.inputs, x, 0, `${label}: inputs`);
-    copyRows(targets, this.outputs, y, 0, `${label}: targets`);
+    const x = copyOfRows(inputs, this.inputs, rows, `${label}: inputs`);
+    const y = copyOfRows(targets, this.outputs, rows, `${label}: targets`);
     return { x, y, rows };
   }
 
@@ -438,9 +433,7 @@ export class Network {
     const label = 'fit';
     if (!(inputs instanceof Float32Array)) return { ...this.matrices(inputs, targets, label), inputsChecked: true };
     const rows = this.rowCounts(inputs, targets, label);
-    const y = new Float32Array(rows * this.outputs);
-    copyRows(targets, this.outputs, y, 0, `${label}: targets`);
-    return { x: inputs, y, rows, inputsChecked: false };
+    return { x: inputs, y: copyOfRows(targets, this.outputs, rows, `${label}: targets`), rows, inputsChecked: false };
   }
 
   /** The number of samples, once inputs and targets have been checked to be whole rows, as many of each. */

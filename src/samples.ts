@@ -83,9 +83,14 @@ export function copyRows(value: Samples, width: number, dest: Float32Array, at: 
 /** Samples as one new row-major Float32Array. */
 export function toMatrix(value: unknown, width: number, label: string): { data: Float32Array; rows: number } {
   const rows = rowCount(value, width, label);
-  const data = new Float32Array(rows * width);
-  copyRows(value as Samples, width, data, 0, label);
-  return { data, rows };
+  return { data: copyOfRows(value as Samples, width, rows, label), rows };
+}
+
+/** Rows [first, first + rows) of samples, checked as copyRows checks them, as a new row-major Float32Array. */
+export function copyOfRows(value: Samples, width: number, rows: number, label: string, first = 0): Float32Array {
+  const out = new Float32Array(rows * width);
+  copyRows(value, width, out, 0, label, first, rows);
+  return out;
 }
 
 function nonFinite(label: string, row: number, col: number, x: unknown, width: number): Error {
