@@ -1,6 +1,16 @@
 // Optimizer updates: one fused SIMD loop over the whole flat parameter vector. Each loop runs
 // four floats at a time, then the tail one by one with the same operations in the same order.
 
+/** x + rate·(target − x): one step of an exponential moving average (Adam's moments, RMSprop's mean square). */
+@inline function towards(x: v128, target: v128, rate: v128): v128 {
+  return f32x4.add(x, f32x4.mul(rate, f32x4.sub(target, x)));
+}
+
+/** towards, one float (the loops' tails). */
+@inline function towardsOne(x: f32, target: f32, rate: f32): f32 {
+  return x + rate * (target - x);
+}
+
 /** p -= η·g. */
 export function sgdUpdate(params: usize, grads: usize, count: i32, learningRate: f32): void {
   const c4 = count & ~3;
@@ -79,8 +89,8 @@ export function adamUpdate(
     const g = v128.load(grads + o);
     const m0 = v128.load(m + o);
     const v0 = v128.load(v + o);
-    const m1 = f32x4.add(m0, f32x4.mul(b1, f32x4.sub(g, m0)));
-    const v1 = f32x4.add(v0, f32x4.mul(b2, f32x4.sub(f32x4.mul(g, g), v0)));
+    const m1 = towards(m0, g, b1);
+    const v1 = towards(v0, f32x4.mul(g, g), b2);
     v128.store(m + o, m1);
     v128.store(v + o, v1);
     const step = f32x4.div(f32x4.mul(alpha, m1), f32x4.add(f32x4.sqrt(v1), eps));
@@ -91,8 +101,8 @@ export function adamUpdate(
     const g = load<f32>(grads + o);
     const m0 = load<f32>(m + o);
     const v0 = load<f32>(v + o);
-    const m1 = m0 + oneMinusBeta1 * (g - m0);
-    const v1 = v0 + oneMinusBeta2 * (g * g - v0);
+    const m1 = towardsOne(m0, g, oneMinusBeta1);
+    const v1 = towardsOne(v0, g * g, oneMinusBeta2);
     store<f32>(m + o, m1);
     store<f32>(v + o, v1);
     store<f32>(params + o, load<f32>(params + o) - (stepSize * m1) / (Mathf.sqrt(v1) + epsilon));
@@ -113,7 +123,7 @@ export function rmspropUpdate(
     const o = <usize>i << 2;
     const g = v128.load(grads + o);
     const s0 = v128.load(meanSquare + o);
-    const s1 = f32x4.add(s0, f32x4.mul(r, f32x4.sub(f32x4.mul(g, g), s0)));
+    const s1 = towards(s0, f32x4.mul(g, g), r);
     v128.store(meanSquare + o, s1);
     const step = f32x4.div(f32x4.mul(lr, g), f32x4.sqrt(f32x4.add(s1, eps)));
     v128.store(params + o, f32x4.sub(v128.load(params + o), step));
@@ -122,7 +132,7 @@ export function rmspropUpdate(
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
     const s0 = load<f32>(meanSquare + o);
-    const s1 = s0 + oneMinusRho * (g * g - s0);
+    const s1 = towardsOne(s0, g * g, oneMinusRho);
     store<f32>(meanSquare + o, s1);
     store<f32>(params + o, load<f32>(params + o) - (learningRate * g) / Mathf.sqrt(s1 + epsilon));
   }

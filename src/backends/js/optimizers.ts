@@ -3,6 +3,9 @@
 // first, as the Wasm kernels receive them.
 const f32 = Math.fround;
 
+/** x + rate·(target − x), rounded to float32: one step of an exponential moving average (Adam's moments, RMSprop's mean square). */
+const towards = (x: number, target: number, rate: number): number => f32(x + rate * (target - x));
+
 export function sgdUpdate(m: Float32Array, params: number, grads: number, count: number, learningRate: number): void {
   const lr = f32(learningRate);
   // Four gradients loaded before four stores: V8 then keeps them in registers instead of
@@ -67,8 +70,8 @@ export function adamUpdate(
     const g = mem[grads + i];
     const m0 = mem[m + i];
     const v0 = mem[v + i];
-    const m1 = f32(m0 + b1 * (g - m0));
-    const v1 = f32(v0 + b2 * (g * g - v0));
+    const m1 = towards(m0, g, b1);
+    const v1 = towards(v0, g * g, b2);
     mem[m + i] = m1;
     mem[v + i] = v1;
     mem[params + i] -= (alpha * m1) / (Math.sqrt(v1) + eps);
@@ -86,7 +89,7 @@ export function rmspropUpdate(
   for (let i = 0; i < count; i++) {
     const g = m[grads + i];
     const s0 = m[meanSquare + i];
-    const s1 = f32(s0 + r * (g * g - s0));
+    const s1 = towards(s0, g * g, r);
     m[meanSquare + i] = s1;
     m[params + i] -= (lr * g) / Math.sqrt(s1 + eps);
   }
