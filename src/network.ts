@@ -306,14 +306,10 @@ export class Network {
       throw e;
     }
     layout.placeBatch(capacity);
+    // Unchecked inputs go in as predictBatch's do: copied, checked by the kernel, scanned only to name a bad value.
+    if (inputsChecked) this.impl.f32.set(x, layout.dataX);
+    else this.copyChecked(x, this.inputs, layout.dataX, rows, 'fit: inputs');
     const f32 = this.impl.f32;
-    f32.set(x, layout.dataX);
-    if (!inputsChecked && this.impl.kernels.countNonFinite(layout.dataX, rows * this.inputs) > 0) {
-      layout.placeData(0);
-      layout.placeBatch(capacity);
-      // The kernel found a NaN or infinity: scan the caller's array to name it (a copy on this error path only).
-      copyOfRows(x, this.inputs, rows, 'fit: inputs');
-    }
     f32.set(y, layout.dataY);
     for (let i = 0; i < rows; i++) f32[layout.dataOrder + i] = i;
   }
