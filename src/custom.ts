@@ -2,13 +2,12 @@
 // in their registry, and the passes call the per-element loops below instead of a kernel. They
 // run over the arena Float32Array of the JS backend; a network that uses one never runs on Wasm
 // (src/network.ts falls back to JS and says why), so the built-in kernels stay untouched.
-import type { Backend } from './backend.js';
+import type { Backend } from './backends/backend.js';
 import type { Kernels } from './kernels.js';
 import { activations, customActivations, type ActivationName, type CustomActivationEntry } from './registry/activations.js';
 import { losses, customLosses, type CustomLossEntry } from './registry/losses.js';
 import { describe } from './samples.js';
-import { plainObject, rejectUnknownKeys, type BackendChoice, type NetworkSpec } from './options.js';
-import { wasmAvailable } from './backends/index.js';
+import { plainObject, rejectUnknownKeys, type NetworkSpec } from './options.js';
 
 export interface CustomActivation {
   /** a = f(z) for one element. */
@@ -129,23 +128,10 @@ export function customOutputDelta(k: Kernels, entry: CustomLossEntry, a: number,
   for (let i = 0; i < count; i++) m[delta + i] = d(m[a + i], m[y + i]);
 }
 
-/**
- * The backend a network can use, and why when that is not what was asked: custom activations
- * run only on the JS backend, so 'auto' falls back to it and an explicit 'wasm' (or threads,
- * which need Wasm) is an error that says which layer is the reason.
- */
-export function backendForSpec(
-  spec: NetworkSpec,
-  choice: BackendChoice,
-  threads: number | 'auto',
-  label: string,
-): { choice: BackendChoice; reason: string | null } {
+/** Why a network of this spec can run only on the JS backend (a custom activation or loss), or null. */
+export function jsOnlyReason(spec: NetworkSpec): string | null {
   const i = spec.layers.findIndex((l) => isCustomActivation(l.activation));
-  let reason: string;
-  if (i >= 0) reason = `layers[${i + 1}] uses the custom activation '${spec.layers[i].activation}', which runs only on the JS backend`;
-  else if (isCustomLoss(spec.loss)) reason = `the custom loss '${spec.loss}' runs only on the JS backend`;
-  else return { choice, reason: choice === 'auto' && !wasmAvailable() ? 'this runtime does not support WebAssembly SIMD' : null };
-  if (choice === 'wasm') throw new Error(`${label}: backend 'wasm': ${reason}; use backend 'js' or 'auto'`);
-  if (typeof threads === 'number' && threads > 1) throw new Error(`${label}: threads: ${reason}, and threads need the wasm backend`);
-  return { choice: 'js', reason: choice === 'auto' ? reason : null };
+  if (i >= 0) return `layers[${i + 1}] uses the custom activation '${spec.layers[i].activation}', which runs only on the JS backend`;
+  if (isCustomLoss(spec.loss)) return `the custom loss '${spec.loss}' runs only on the JS backend`;
+  return null;
 }

@@ -11,7 +11,7 @@ export type { ActivationName } from './registry/activations.js';
 export type { LossName } from './registry/losses.js';
 export type { InitName } from './registry/initializers.js';
 export type { OptimizerName } from './registry/optimizers.js';
-export type { BackendName } from './backend.js';
+export type { BackendName } from './backends/backend.js';
 export { Random } from './random.js';
 export { wasmAvailable } from './backends/index.js';
 export type { Trace, TraceLayer, TraceOptions } from './trace.js';

@@ -1,5 +1,5 @@
-import type { Backend, BackendName } from './backend.js';
-import { createBackend, resolveBackendName } from './backends/index.js';
+import type { Backend, BackendName } from './backends/backend.js';
+import { openBackend, openBackendNow } from './backends/index.js';
 import { Layout, CHUNK_ROWS, type LayerShape } from './layout.js';
 import { activationEntry } from './registry/activations.js';
 import { lossEntry, type LossEntry } from './registry/losses.js';
@@ -7,13 +7,11 @@ import { initializers } from './registry/initializers.js';
 import { Random, freshSeed } from './random.js';
 import { forwardPass, batchLoss } from './passes.js';
 import { parseSpec, parseSeed, parseBackend, parseThreads, type NetworkOptions, type NetworkSpec, type BackendChoice } from './options.js';
-import { ThreadedWasmBackend } from './backends/wasm/threaded.js';
-import { availableThreads } from './backends/wasm/threads.js';
 import { rowCount, copyRows, copyOfRows, describe, type Samples } from './samples.js';
 import { parseStepOptions, StepRunner, type StepOptions, type OptimizerState } from './step.js';
 import { fitNetwork, type FitOptions, type History, type Trainer, type TrainingSamples } from './fit.js';
 import { networkToJSON, parseNetworkJSON, type NetworkJSON } from './serialize.js';
-import { backendForSpec, bindArena } from './custom.js';
+import { jsOnlyReason, bindArena } from './custom.js';
 import { traceBatch, parseTraceOptions, type Trace, type TraceOptions } from './trace.js';
 import { encodeNetwork, decodeNetwork, hasMagic } from './persist/binary.js';
 import { parseSaveOptions, parseLoadOptions, writeFileAtomic, readFileBytes, utf8, type SaveOptions } from './persist/file.js';
@@ -90,8 +88,7 @@ export class Network {
     const o = options as NetworkOptions;
     const seed = parseSeed(o.seed, label) ?? freshSeed();
     const threads = parseThreads(o.threads, label);
-    const { choice, reason } = backendForSpec(spec, parseBackend(o.backend, label), threads, label);
-    const backend = await startBackend(choice, threads, label);
+    const { backend, reason } = await openBackend({ choice: parseBackend(o.backend, label), threads, jsOnly: jsOnlyReason(spec) }, label);
     const net = withArena(backend, label, () => new Network(spec, seed, backend, reason));
     net.initialise();
     return net;
@@ -120,7 +117,7 @@ export class Network {
 
   /** Threads this network trains on (1 unless created with `threads`). */
   get threads(): number {
-    return this.impl instanceof ThreadedWasmBackend ? this.impl.threads : 1;
+    return this.impl.threads;
   }
 
   get inputs(): number {
@@ -552,39 +549,13 @@ export class Network {
 
   /** A network holding saved parameters (already checked against the architecture). */
   private static restore(saved: SavedNetwork, choice: BackendChoice, label: string, build?: KernelBuild): Network {
-    const { choice: resolved, reason } = backendForSpec(saved.spec, choice, 1, label);
-    const name = resolveBackendName(resolved);
-    let backend: Backend;
-    try {
-      backend = createBackend(name, 0, build);
-    } catch (e) {
-      throw new Error(`${label}: could not start the ${name} backend: ${(e as Error).message}`);
-    }
+    const { backend, reason } = openBackendNow({ choice, threads: 1, jsOnly: jsOnlyReason(saved.spec), build }, label);
     const net = withArena(backend, label, () => new Network(saved.spec, saved.seed, backend, reason));
     net.impl.f32.set(saved.parameters, net.layout.params);
     return net;
   }
 }
 
-
-/** Targets are class labels when every value is 0 or 1 and, for several outputs, each row is one-hot. */
-/** The backend a network runs on: threaded Wasm when threads are asked for and can be had. */
-async function startBackend(choice: BackendChoice, requested: number | 'auto', label: string): Promise<Backend> {
-  const name = resolveBackendName(choice);
-  const threads = requested === 'auto' ? await availableThreads() : requested;
-  if (threads === 1) return openBackend(name, label);
-  if (name !== 'wasm') {
-    if (requested === 'auto') return openBackend(name, label);
-    throw new TypeError(`${label}: threads: multi-threaded training needs the wasm backend, but the backend is 'js'`);
-  }
-  try {
-    return await ThreadedWasmBackend.create(threads);
-  } catch (e) {
-    // 'auto' settles for one thread where workers or shared memory are missing; an explicit count says why not.
-    if (requested === 'auto') return openBackend(name, label);
-    throw new Error(`${label}: threads: could not start ${threads} threads: ${(e as Error).message}`);
-  }
-}
 
 /** Build a network over a fresh backend; when its arena cannot be had, free the backend and say which call and argument. */
 function withArena(backend: Backend, label: string, build: () => Network): Network {
@@ -597,14 +568,7 @@ function withArena(backend: Backend, label: string, build: () => Network): Netwo
   }
 }
 
-function openBackend(name: BackendName, label: string): Backend {
-  try {
-    return createBackend(name);
-  } catch (e) {
-    throw new Error(`${label}: could not start the ${name} backend: ${(e as Error).message}`);
-  }
-}
-
+/** Targets are class labels when every value is 0 or 1 and, for several outputs, each row is one-hot. */
 function classLabels(y: Float32Array, K: number): boolean {
   for (let r = 0; r < y.length; r += K) {
     let ones = 0;

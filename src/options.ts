@@ -3,7 +3,9 @@ import { losses, lossEntry, customLosses, DEFAULT_LOSS, type LossName } from './
 import { initializers, DEFAULT_INIT, type InitName } from './registry/initializers.js';
 import { describe } from './samples.js';
 
-export type BackendChoice = 'auto' | 'js' | 'wasm';
+import type { BackendChoice } from './backends/backend.js';
+
+export type { BackendChoice };
 
 export interface LayerSpec {
   units: number;

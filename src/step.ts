@@ -1,4 +1,4 @@
-import type { Backend } from './backend.js';
+import type { Backend } from './backends/backend.js';
 import type { Layout } from './layout.js';
 import type { LossEntry } from './registry/losses.js';
 import { optimizers, DEFAULT_OPTIMIZER, OPTIMIZER_OPTION_KEYS, type OptimizerName, type OptimizerEntry } from './registry/optimizers.js';

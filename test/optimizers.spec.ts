@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Network, Random, type StepOptions } from '../src/index.js';
 import { ThreadedWasmBackend } from '../src/backends/wasm/threaded.js';
 import { createBackend } from '../src/backends/index.js';
-import type { Backend } from '../src/backend.js';
+import type { Backend } from '../src/backends/backend.js';
 import { blobs } from './blobs.js';
 import { BACKENDS, worstMismatch, type TestBackend } from './backends.js';
 

@@ -1,5 +1,5 @@
 // The messages between trainInWorker (the caller's thread) and worker-entry.ts (the worker).
-import type { BackendName } from '../backend.js';
+import type { BackendName } from '../backends/backend.js';
 import type { EpochLogs, History } from '../fit.js';
 import type { NetworkSpec } from '../options.js';
 import type { OptimizerState } from '../step.js';

@@ -2,7 +2,7 @@
 // float64 references written as plainly as possible.
 import { expect } from 'vitest';
 import { createBackend } from '../../src/backends/index.js';
-import type { Backend } from '../../src/backend.js';
+import type { Backend } from '../../src/backends/backend.js';
 import { KERNEL_BUILDS, buildSupported, type KernelBuild } from '../../src/backends/wasm/module.js';
 import { Random } from '../../src/random.js';
 

@@ -1,4 +1,4 @@
-import type { Backend } from '../../backend.js';
+import type { Backend } from '../backend.js';
 import type { Kernels } from '../../kernels.js';
 import * as matmul from './matmul.js';
 import * as act from './activations.js';
@@ -14,6 +14,7 @@ const MAX_FLOATS = 2 ** 30;
 export class JsBackend implements Backend {
   readonly name = 'js' as const;
   readonly kernel = 'js';
+  readonly threads = 1;
   readonly base = 0;
   f32: Float32Array;
   readonly kernels: Kernels;

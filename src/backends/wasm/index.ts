@@ -1,5 +1,5 @@
 import { instantiateSync } from '@assemblyscript/loader';
-import type { Backend } from '../../backend.js';
+import type { Backend } from '../backend.js';
 import type { Kernels } from '../../kernels.js';
 import { bestBuild, kernelsModule, type KernelBuild } from './module.js';
 
@@ -21,6 +21,7 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   /** Which build of the kernels runs: 'wasm-relaxed-simd' where the runtime validates it, else 'wasm-simd'. */
   readonly kernel: KernelBuild;
+  readonly threads = 1;
   readonly base: number;
   readonly kernels: Kernels;
   private memory: WebAssembly.Memory;

@@ -1,5 +1,5 @@
 import { instantiateSync } from '@assemblyscript/loader';
-import type { Backend } from '../../backend.js';
+import type { Backend } from '../backend.js';
 import type { Kernels } from '../../kernels.js';
 import { adaptKernels, disableKernels, type Exports } from './index.js';
 import { bestBuild, kernelsModule, type KernelBuild } from './module.js';
@@ -209,8 +209,7 @@ export class ThreadedWasmBackend implements Backend {
   }
 
   /** A backend on `threads` threads (this one and threads − 1 workers). */
-  static async create(threads: number, floats = 0): Promise<ThreadedWasmBackend> {
-    const build = bestBuild(true);
+  static async create(threads: number, floats = 0, build: KernelBuild | null = bestBuild(true)): Promise<ThreadedWasmBackend> {
     if (build === null) throw new Error('this runtime cannot share WebAssembly memory between threads');
     const module = kernelsModule(build, true);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });

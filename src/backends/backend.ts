@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels.js';
+import type { Kernels } from '../kernels.js';
 
 export type BackendName = 'js' | 'wasm';
 
@@ -10,6 +10,8 @@ export interface Backend {
   readonly name: BackendName;
   /** Which build of the kernels runs, e.g. 'js', 'wasm-simd'. */
   readonly kernel: string;
+  /** Threads the kernels run on: 1, or the threaded Wasm backend's count. */
+  readonly threads: number;
   readonly kernels: Kernels;
   /** First float offset the network may use (the Wasm module's own data lies below it). */
   readonly base: number;
@@ -22,3 +24,6 @@ export interface Backend {
   reserve(floats: number): void;
   dispose(): void;
 }
+
+/** What a caller may ask for: 'auto' is Wasm where Wasm SIMD validates, else JS. */
+export type BackendChoice = 'auto' | 'js' | 'wasm';
