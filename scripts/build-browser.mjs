@@ -24,10 +24,7 @@ mkdirSync('dist', { recursive: true });
 const outWorker = 'dist/worker-entry.js';
 const options = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, metafile: true, logLevel: 'warning' };
 
-/**
- * The add-on modules' imports of the Network class (and of NonFiniteError, which the worker's
- * error reports test with instanceof) resolve to the core bundle, not to a second copy of it.
- */
+/** The add-on modules' imports of the library (the Network class, the worker's job runner) resolve to the core bundle, not to a second copy of it. */
 const fromCore = (pattern) => ({
   name: 'from-core',
   setup(b) {
@@ -53,7 +50,7 @@ async function bundle(entry, outfile, allowed, plugins = []) {
 await bundle('src/index.ts', out, []);
 await bundle('src/exchange/index.ts', outExchange, ['./backprop.browser.js'], [fromCore(/\/network\.js$/)]);
 // trainInWorker starts `new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' })`.
-await bundle('src/worker/worker-entry.ts', outWorker, ['./backprop.browser.js'], [fromCore(/\/(network|step)\.js$/)]);
+await bundle('src/worker/worker-entry.ts', outWorker, ['./backprop.browser.js'], [fromCore(/^\.\.\/index\.js$/)]);
 
 /** Bytes of a file, raw and gzipped (level 9, as a server would send it). */
 function sizes(file) {

@@ -1,13 +1,11 @@
 // Activations and losses added from TypeScript: registerActivation / registerLoss put an entry
-// in their registry, and the passes call the per-element loops below instead of a kernel. They
-// run over the arena Float32Array of the JS backend; a network that uses one never runs on Wasm
-// (src/network.ts falls back to JS and says why), so the built-in kernels stay untouched.
-import type { Backend } from './backends/backend.js';
-import type { Kernels } from './kernels.js';
+// in their registry, and the passes call per-element loops (src/engine/custom-loops.ts) instead of
+// a kernel. A network that uses one runs on the JS backend (src/backends/index.ts falls back to
+// it and says why).
 import { activations, customActivations, type ActivationName, type CustomActivationEntry } from './registry/activations.js';
-import { losses, customLosses, type CustomLossEntry } from './registry/losses.js';
-import { describe } from './samples.js';
-import { plainObject, rejectUnknownKeys, type NetworkSpec } from './options.js';
+import { losses, customLosses } from './registry/losses.js';
+import { describe, optionsObject } from './validate/values.js';
+import type { NetworkSpec } from './validate/network-options.js';
 
 export interface CustomActivation {
   /** a = f(z) for one element. */
@@ -32,7 +30,6 @@ export function registerActivation(name: string, activation: CustomActivation): 
     name,
     custom: { forward, derivative },
     outputOnly: false,
-    derivative: `${name}'(z)`,
     slope: derivative,
   };
   customActivations.set(name, entry);
@@ -65,8 +62,7 @@ function checkRegistration(name: unknown, value: unknown, builtin: boolean, keys
     throw new TypeError(`${label}: name: expected a name of letters, digits, '-', '_' or '.', starting with a letter (at most 64), got ${describe(name)}`);
   }
   if (builtin) throw new TypeError(`${label}: name: '${name}' is a built-in ${kind} and cannot be replaced`);
-  const o = plainObject(value, `${label}: ${kind}`);
-  rejectUnknownKeys(o, keys, `${label}: ${kind}`);
+  const o = optionsObject(value, keys, `${label}: ${kind}`);
   for (const key of keys) {
     if (typeof o[key] !== 'function') throw new TypeError(`${label}: ${key}: expected a function, got ${describe(o[key])}`);
   }
@@ -81,51 +77,6 @@ export function isCustomLoss(name: string): boolean {
 /** Whether `name` is a registered custom activation (not a built-in). */
 export function isCustomActivation(name: string): boolean {
   return !Object.hasOwn(activations, name as ActivationName) && customActivations.has(name);
-}
-
-/** The arena behind each JS backend's kernels, so the loops below can reach it from the passes. */
-const arenas = new WeakMap<Kernels, Pick<Backend, 'f32'>>();
-
-export function bindArena(backend: Backend): void {
-  arenas.set(backend.kernels, backend);
-}
-
-function arena(k: Kernels, name: string): Float32Array {
-  const b = arenas.get(k);
-  if (!b) throw new Error(`custom '${name}': no arena bound to these kernels (it runs on the JS backend only)`);
-  return b.f32; // read at call time: a reserve() may have replaced the buffer
-}
-
-/** a[i] = f(z[i]) over rows × cols. */
-export function customForward(k: Kernels, entry: CustomActivationEntry, z: number, a: number, rows: number, cols: number): void {
-  const m = arena(k, entry.name);
-  const f = entry.custom.forward;
-  const count = rows * cols;
-  for (let i = 0; i < count; i++) m[a + i] = f(m[z + i]);
-}
-
-/** delta[i] *= f'(z[i]) in place: dE/da into dE/dz, as the built-in backward kernels. */
-export function customBackward(k: Kernels, entry: CustomActivationEntry, z: number, a: number, delta: number, rows: number, cols: number): void {
-  const m = arena(k, entry.name);
-  const fPrime = entry.custom.derivative;
-  const count = rows * cols;
-  for (let i = 0; i < count; i++) m[delta + i] *= fPrime(m[z + i], m[a + i]);
-}
-
-/** The batch's loss: Σ over samples and outputs of value(a, y), divided by the batch size. */
-export function customLossValue(k: Kernels, entry: CustomLossEntry, a: number, y: number, rows: number, cols: number): number {
-  const m = arena(k, entry.name);
-  const f = entry.custom.value;
-  let sum = 0;
-  for (let i = 0; i < rows * cols; i++) sum += f(m[a + i], m[y + i]);
-  return sum / rows;
-}
-
-/** delta[i] = ∂loss/∂a[i]: dE/da at the output, before the activation's derivative. */
-export function customOutputDelta(k: Kernels, entry: CustomLossEntry, a: number, y: number, delta: number, count: number): void {
-  const m = arena(k, entry.name);
-  const d = entry.custom.derivative;
-  for (let i = 0; i < count; i++) m[delta + i] = d(m[a + i], m[y + i]);
 }
 
 /** Why a network of this spec can run only on the JS backend (a custom activation or loss), or null. */

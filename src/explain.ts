@@ -2,29 +2,10 @@
 // the office-hours notebook's notation (seeds/001), with its two mistakes fixed: the hidden
 // derivative is taken of the activation, z(1 − z), and every weight gets its own gradient.
 import type { Trace, TraceLayer } from './trace.js';
-import { plainObject, rejectUnknownKeys, oneOf } from './options.js';
-import { describe } from './samples.js';
+import { describe } from './validate/values.js';
+import { parseExplainOptions, type ExplainOptions } from './validate/call-options.js';
 
-export interface ExplainOptions {
-  /** Significant digits of every number (default 3). */
-  precision?: number;
-  /** 'text' (default): indented plain lines. 'markdown': headings and list items. */
-  format?: 'text' | 'markdown';
-  /** Stop after this many lines, saying how many were left out (default 400). */
-  maxLines?: number;
-  /** A layer with more weights than this is summarised instead of written weight by weight (default 64). */
-  maxWeights?: number;
-  /** For a batch, how many samples' values each line lists before "…" (default 4). */
-  maxSamples?: number;
-}
-
-interface Parsed {
-  precision: number;
-  format: 'text' | 'markdown';
-  maxLines: number;
-  maxWeights: number;
-  maxSamples: number;
-}
+type Parsed = Required<ExplainOptions>;
 
 interface Section {
   title: string;
@@ -59,7 +40,7 @@ const LOSS_TEXT: Record<string, { value: (K: number) => string; dEdy?: (yHat: st
  * a unit (the trace's z), z = f(a) its activation (the trace's a), ŷ the output, δ = ∂E/∂a.
  */
 export function explain(trace: Trace, options: ExplainOptions = {}): string {
-  const o = parseOptions(options);
+  const o = parseExplainOptions(options, 'explain');
   checkTrace(trace);
   const sections = build(trace, o);
   const out: string[] = [];
@@ -83,27 +64,6 @@ export function explain(trace: Trace, options: ExplainOptions = {}): string {
   }
   if (dropped > 0) out.push(`${markdown ? '\n' : ''}… ${dropped} more lines (raise maxLines to see them)`);
   return out.join('\n') + '\n';
-}
-
-function parseOptions(options: unknown): Parsed {
-  const label = 'explain';
-  const o = plainObject(options, `${label}: options`);
-  rejectUnknownKeys(o, ['precision', 'format', 'maxLines', 'maxWeights', 'maxSamples'], `${label}: options`);
-  const whole = (key: string, fallback: number, min: number, max: number) => {
-    const v = o[key];
-    if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw new RangeError(`${label}: ${key}: expected a whole number from ${min} to ${max}, got ${describe(v)}`);
-    }
-    return v;
-  };
-  return {
-    precision: whole('precision', 3, 1, 17),
-    format: o.format === undefined ? 'text' : oneOf(o.format, ['text', 'markdown'] as const, `${label}: format`),
-    maxLines: whole('maxLines', 400, 1, 1e9),
-    maxWeights: whole('maxWeights', 64, 0, 1e9),
-    maxSamples: whole('maxSamples', 4, 1, 1e6),
-  };
 }
 
 function checkTrace(trace: unknown): asserts trace is Trace {

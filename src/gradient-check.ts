@@ -3,16 +3,9 @@
 // difference (E(w + ε) − E(w − ε)) / 2ε with net.gradients. The network runs in float32, so ε is
 // large (1e-2): small enough for the O(ε²) truncation error, large enough for the round-off.
 import type { Network } from './network.js';
-import type { Samples } from './samples.js';
-import { plainObject, rejectUnknownKeys } from './options.js';
-import { describe } from './samples.js';
-
-export interface GradientCheckOptions {
-  /** The nudge ε (default 1e-2, suited to float32). */
-  epsilon?: number;
-  /** Largest relative error that passes (default 1e-2). */
-  tolerance?: number;
-}
+import type { Samples } from './validate/samples.js';
+import { describe } from './validate/values.js';
+import { parseGradientCheckOptions, type GradientCheckOptions } from './validate/call-options.js';
 
 export interface GradientCheckEntry {
   layer: number;
@@ -45,10 +38,7 @@ const TINY = 1e-3;
  */
 export function gradientCheck(net: Network, X: Samples, Y: Samples, options: GradientCheckOptions = {}): GradientCheckResult {
   const label = 'gradientCheck';
-  const o = plainObject(options, `${label}: options`);
-  rejectUnknownKeys(o, ['epsilon', 'tolerance'], `${label}: options`);
-  const epsilon = positive(o.epsilon, 1e-2, `${label}: epsilon`);
-  const tolerance = positive(o.tolerance, 1e-2, `${label}: tolerance`);
+  const { epsilon, tolerance } = parseGradientCheckOptions(options, label);
   if (net === null || typeof net !== 'object' || typeof net.gradients !== 'function') {
     throw new TypeError(`${label}: net: expected a Network, got ${describe(net)}`);
   }
@@ -92,12 +82,4 @@ export function gradientCheck(net: Network, X: Samples, Y: Samples, options: Gra
   const w = worst as GradientCheckEntry | null;
   if (w === null) throw new Error(`${label}: the network has no parameters`);
   return { maxRelativeError: w.relativeError, worst: w, passed: w.relativeError <= tolerance, checked, epsilon, tolerance };
-}
-
-function positive(value: unknown, fallback: number, label: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${label}: expected a finite number > 0, got ${describe(value)}`);
-  }
-  return value;
 }

@@ -2,15 +2,8 @@
 // own (the backend's kernels, via the network's step runner); this file only copies what they
 // left in the arena and derives the few numbers the passes never store on their own:
 // dE/da before the activation derivative, f'(z), and the error sent to the layer below, Wᵀδ.
-import type { Layout } from './layout.js';
+import type { Layout } from './engine/layout.js';
 import type { LossEntry } from './registry/losses.js';
-import { plainObject, rejectUnknownKeys } from './options.js';
-import { describe } from './samples.js';
-
-export interface TraceOptions {
-  /** η: also record the weights one plain SGD step, w − η·dE/dw, would give. The network is not changed. */
-  learningRate?: number;
-}
 
 /**
  * One weighted layer (l = 0 is the first). Shapes: n = batch, inputs = the layer's input width,
@@ -69,32 +62,18 @@ export interface Trace {
   layers: TraceLayer[];
 }
 
-export interface ParsedTraceOptions {
-  learningRate: number | null;
-}
-
-export function parseTraceOptions(options: unknown, label: string): ParsedTraceOptions {
-  const o = plainObject(options, `${label}: options`);
-  rejectUnknownKeys(o, ['learningRate'], `${label}: options`);
-  const lr = o.learningRate;
-  if (lr === undefined) return { learningRate: null };
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-    throw new RangeError(`${label}: learningRate: expected a finite number ≥ 0, got ${describe(lr)}`);
-  }
-  return { learningRate: lr };
-}
-
 /**
  * Read the trace out of the arena right after forwardPass + backwardPass on `rows` samples
- * (`loss` is what backwardPass returned). Everything returned is a copy.
+ * (`loss` is what backwardPass returned), with the weights one SGD step of `learningRate` would
+ * give where it is not null. Everything returned is a copy.
  */
-export function traceBatch(f32: Float32Array, layout: Layout, lossEntry: LossEntry, rows: number, loss: number, options: ParsedTraceOptions): Trace {
+export function traceBatch(f32: Float32Array, layout: Layout, lossEntry: LossEntry, rows: number, loss: number, learningRate: number | null): Trace {
   const last = layout.shapes.length - 1;
   const K = layout.outputWidth;
   const copy = (at: number, count: number) => f32.slice(at, at + count);
   const target = copy(layout.target, rows * K);
   const fused = lossEntry.fusedWith !== null;
-  const eta = options.learningRate;
+  const eta = learningRate;
 
   const layers: TraceLayer[] = layout.shapes.map((s, i) => {
     const l = layout.layers[i];

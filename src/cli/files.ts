@@ -4,8 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCsv, type CsvTable } from '../data/csv.js';
 import { Network } from '../network.js';
-import type { BackendChoice } from '../options.js';
-import type { NetworkJSON } from '../serialize.js';
+import type { BackendChoice } from '../validate/network-options.js';
+import type { NetworkJSON } from '../persist/json.js';
 import { UsageError } from './args.js';
 import { parsePreprocessing, inputWidth, type Preprocessing } from './features.js';
 

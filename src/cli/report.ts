@@ -1,6 +1,6 @@
 // What train and demo print when training ends: the loss chart in the terminal and, with
 // --plot, the same curves as an SVG file.
-import type { History } from '../fit.js';
+import type { History } from '../engine/fit.js';
 import { lossChart } from './chart.js';
 import { lossSvg } from './svg.js';
 import { writeText } from './files.js';

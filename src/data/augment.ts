@@ -1,8 +1,7 @@
 // Data augmentation for images: each training image moved by a random whole-pixel offset, a
 // cheap way to show a small network that a digit one pixel to the left is the same digit.
 import { Random } from '../random.js';
-import { describe } from '../samples.js';
-import { plainObject } from '../options.js';
+import { describe, plainObject } from '../validate/values.js';
 
 export interface ShiftOptions {
   /** Largest move in pixels along each axis (default 1): offsets are drawn from −max…max. */

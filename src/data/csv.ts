@@ -2,7 +2,7 @@
 // columns whose missing or malformed values are reported with the line they are on. Our own small
 // parser rather than csv-parse: it is about 80 lines, has no dependency for the browser bundle,
 // and keeps the file line of every row, which the error messages need.
-import { describe } from '../samples.js';
+import { describe } from '../validate/values.js';
 
 export interface CsvTable {
   /** The header's names, in file order. */

@@ -1,7 +1,7 @@
 // One-hot (dummy) encoding: a categorical column becomes one 0/1 column per category, as the
 // admissions lesson does for `rank` (rank_1 … rank_4) and the bike-sharing project for season,
 // weathersit, mnth, hr and weekday. The categories are kept so new data encodes the same way.
-import { describe, expectArray } from '../samples.js';
+import { describe, expectArray } from '../validate/values.js';
 
 export interface Dummies {
   /** The categories in column order: numbers in numeric order, otherwise in text order. */

@@ -1,6 +1,6 @@
 // How well predictions match targets, both row-major with `width` values per sample. One output
 // is a yes/no class (≥ 0.5 is 1); several are one-hot classes (the largest output is the class).
-import { describe, expectArray } from '../samples.js';
+import { describe, expectArray } from '../validate/values.js';
 
 /** The class of each row: threshold 0.5 for one column, argmax for several. */
 export function classes(values: ArrayLike<number>, width: number): Uint32Array {

@@ -1,8 +1,7 @@
 // Train / validation / test splits as row indices: random (seeded) for independent samples, by
 // position for a time series, where the model must be judged on days after those it learned from.
 import { Random } from '../random.js';
-import { describe, expectArray } from '../samples.js';
-import { plainObject } from '../options.js';
+import { describe, expectArray, plainObject } from '../validate/values.js';
 
 export interface Split {
   train: Uint32Array;

@@ -1,6 +1,6 @@
 // Standardisation: x → (x − mean) / std, with the mean and std kept so a prediction made on the
 // standardised scale can be mapped back (the bike-sharing project predicts standardised counts).
-import { describe, expectArray } from '../samples.js';
+import { describe, expectArray } from '../validate/values.js';
 
 export interface Scaler {
   mean: number;

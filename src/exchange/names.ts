@@ -1,7 +1,7 @@
 // What each built-in activation is called in the formats we exchange with: one table that
 // toTfjs, fromTfjs and toOnnx all read, so the three mappings cannot drift apart.
 import { activations, type ActivationName } from '../registry/activations.js';
-import type { NetworkSpec } from '../options.js';
+import type { NetworkSpec } from '../validate/network-options.js';
 
 export interface ExchangeName {
   /** The Keras/TF.js `activation` string of a Dense layer; null when it needs a layer of its own. */

@@ -5,8 +5,7 @@
 import protobuf from 'protobufjs/light.js';
 import type { Network } from '../network.js';
 import { LEAKY_RELU_SLOPE } from '../kernels.js';
-import { plainObject, rejectUnknownKeys } from '../options.js';
-import { describe } from '../samples.js';
+import { plainObject, rejectUnknownKeys, describe } from '../validate/values.js';
 import { exchangeNames, builtinActivation } from './names.js';
 
 export interface ToOnnxOptions {

@@ -7,9 +7,9 @@ import { LEAKY_RELU_SLOPE } from '../kernels.js';
 import { losses, type LossName } from '../registry/losses.js';
 import type { ActivationName } from '../registry/activations.js';
 import { DEFAULT_INIT } from '../registry/initializers.js';
-import { parseSpec, plainObject, rejectUnknownKeys, parseBackend, oneOf, type BackendChoice } from '../options.js';
-import { FORMAT, FORMAT_VERSION, floatsToBase64, type NetworkJSON } from '../serialize.js';
-import { describe } from '../samples.js';
+import { plainObject, rejectUnknownKeys, oneOf, describe } from '../validate/values.js';
+import { parseSpec, parseBackend, type BackendChoice } from '../validate/network-options.js';
+import { FORMAT, FORMAT_VERSION, floatsToBase64, type NetworkJSON } from '../persist/json.js';
 import { exchangeNames, builtinActivation } from './names.js';
 
 /** One tensor in the weight buffer, as TF.js describes it (we write float32 only). */

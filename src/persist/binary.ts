@@ -11,10 +11,9 @@
 //   16 + H           0–3   zero bytes, so the parameters start at a multiple of 4
 //   A = align4(16+H) 4·P   parameters, float32 LE (weights then bias, layer after layer)
 //   A + 4·P          4     CRC-32 (IEEE, as zip and PNG) of bytes [0, A + 4·P), uint32 LE
-import type { NetworkSpec } from '../options.js';
-import { plainObject } from '../options.js';
-import { describe } from '../samples.js';
-import { architectureJSON, checkKeys, checkParameters, parseArchitecture, type SavedNetwork } from '../serialize.js';
+import type { NetworkSpec } from '../validate/network-options.js';
+import { describe, plainObject } from '../validate/values.js';
+import { architectureJSON, checkKeys, checkParameters, parseArchitecture, type SavedNetwork } from './json.js';
 
 export const MAGIC = Uint8Array.of(0x89, 0x42, 0x50, 0x4e);
 export const BINARY_VERSION = 1;

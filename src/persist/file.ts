@@ -1,19 +1,11 @@
 // save/load in Node. node:fs is imported only when called, so a browser bundle of the
 // library never pulls it in; in a browser the calls say what to use instead.
-import { describe } from '../samples.js';
-import { oneOf, parseBackend, plainObject, rejectUnknownKeys, type BackendChoice } from '../options.js';
+import { parsePath } from '../validate/call-options.js';
+import { decodeNetwork, hasMagic } from './binary.js';
+import { parseNetworkJSON, type SavedNetwork } from './json.js';
 
 /** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
 const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
-
-export type SaveFormat = 'json' | 'binary';
-
-export interface SaveOptions {
-  /** 'json' (toJSON, readable) or 'binary' (toBuffer, compact). Default: 'json' for a path ending in .json, else 'binary'. */
-  format?: SaveFormat;
-}
-
-const FORMATS: readonly SaveFormat[] = ['json', 'binary'];
 
 type Fs = typeof import('node:fs/promises');
 
@@ -26,20 +18,6 @@ async function nodeFs(label: string, instead: string): Promise<Fs> {
     throw new Error(`${label}: files need Node's file system, which this runtime does not have; ${instead}`);
   }
   return (await nodeBuiltin('node:fs/promises')) as Fs;
-}
-
-function checkPath(path: unknown, label: string): string {
-  if (typeof path !== 'string' || path.length === 0) throw new TypeError(`${label}: path: expected a non-empty string, got ${describe(path)}`);
-  return path;
-}
-
-/** The format a save writes: the option if given, else by the path's extension. */
-export function parseSaveOptions(path: unknown, options: unknown, label: string): { path: string; format: SaveFormat } {
-  const p = checkPath(path, label);
-  const o = plainObject(options, `${label}: options`);
-  rejectUnknownKeys(o, ['format'], `${label}: options`);
-  const format = o.format === undefined ? (/\.json$/i.test(p) ? 'json' : 'binary') : oneOf(o.format, FORMATS, `${label}: format`);
-  return { path: p, format };
 }
 
 /**
@@ -58,8 +36,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, l
   }
 }
 
-export async function readFileBytes(path: unknown, label: string): Promise<{ path: string; bytes: Uint8Array }> {
-  const p = checkPath(path, label);
+async function readFileBytes(path: unknown, label: string): Promise<{ path: string; bytes: Uint8Array }> {
+  const p = parsePath(path, label);
   const fs = await nodeFs(label, 'in a browser fetch the bytes yourself and use Network.fromJSON or Network.fromBuffer');
   try {
     return { path: p, bytes: await fs.readFile(p) };
@@ -68,14 +46,14 @@ export async function readFileBytes(path: unknown, label: string): Promise<{ pat
   }
 }
 
-/** fromBuffer and load take only { backend }. */
-export function parseLoadOptions(options: unknown, label: string): BackendChoice {
-  const o = plainObject(options, `${label}: options`);
-  rejectUnknownKeys(o, ['backend'], `${label}: options`);
-  return parseBackend(o.backend, label);
+/** A network written by save, in either form (told apart by its first bytes, not the extension); `where` names the file for later errors. */
+export async function readNetworkFile(path: unknown, label: string): Promise<{ saved: SavedNetwork; where: string }> {
+  const { path: file, bytes } = await readFileBytes(path, label);
+  const where = `${label}: ${JSON.stringify(file)}`;
+  return { saved: hasMagic(bytes) ? decodeNetwork(bytes, where) : parseNetworkJSON(utf8(bytes, where), where), where };
 }
 
-export function utf8(bytes: Uint8Array, label: string): string {
+function utf8(bytes: Uint8Array, label: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -7,8 +7,6 @@ export interface BuiltinActivation {
   readonly backward: BackwardKernel;
   /** Softmax couples the units of a row, so it only makes sense as the output layer. */
   readonly outputOnly: boolean;
-  /** The derivative as the notes write it, for error messages and explanations. */
-  readonly derivative: string;
   /** f'(z) for one element, given z and a = f(z); null where f is not elementwise (softmax). For traces, not the passes. */
   readonly slope: ((z: number, a: number) => number) | null;
   readonly custom?: undefined;
@@ -23,7 +21,6 @@ export interface CustomActivationEntry {
     readonly derivative: (z: number, a: number) => number;
   };
   readonly outputOnly: false;
-  readonly derivative: string;
   readonly slope: (z: number, a: number) => number;
   readonly forward?: undefined;
   readonly backward?: undefined;
@@ -40,12 +37,12 @@ export type BackwardKernel =
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky-relu' | 'identity' | 'softmax';
 
 export const activations: Readonly<Record<ActivationName, BuiltinActivation>> = {
-  sigmoid: { name: 'sigmoid', forward: 'sigmoidForward', backward: 'sigmoidBackward', outputOnly: false, derivative: 'a(1 − a)', slope: (_z, a) => a * (1 - a) },
-  tanh: { name: 'tanh', forward: 'tanhForward', backward: 'tanhBackward', outputOnly: false, derivative: '1 − a²', slope: (_z, a) => 1 - a * a },
-  relu: { name: 'relu', forward: 'reluForward', backward: 'reluBackward', outputOnly: false, derivative: 'z > 0 ? 1 : 0', slope: (z) => (z > 0 ? 1 : 0) },
-  'leaky-relu': { name: 'leaky-relu', forward: 'leakyReluForward', backward: 'leakyReluBackward', outputOnly: false, derivative: 'z > 0 ? 1 : 0.01', slope: (z) => (z > 0 ? 1 : LEAKY_RELU_SLOPE) },
-  identity: { name: 'identity', forward: 'identityForward', backward: 'identityBackward', outputOnly: false, derivative: '1', slope: () => 1 },
-  softmax: { name: 'softmax', forward: 'softmaxForward', backward: 'softmaxBackward', outputOnly: true, derivative: 'a_i(δ_i − Σ_k δ_k a_k)', slope: null },
+  sigmoid: { name: 'sigmoid', forward: 'sigmoidForward', backward: 'sigmoidBackward', outputOnly: false, slope: (_z, a) => a * (1 - a) },
+  tanh: { name: 'tanh', forward: 'tanhForward', backward: 'tanhBackward', outputOnly: false, slope: (_z, a) => 1 - a * a },
+  relu: { name: 'relu', forward: 'reluForward', backward: 'reluBackward', outputOnly: false, slope: (z) => (z > 0 ? 1 : 0) },
+  'leaky-relu': { name: 'leaky-relu', forward: 'leakyReluForward', backward: 'leakyReluBackward', outputOnly: false, slope: (z) => (z > 0 ? 1 : LEAKY_RELU_SLOPE) },
+  identity: { name: 'identity', forward: 'identityForward', backward: 'identityBackward', outputOnly: false, slope: () => 1 },
+  softmax: { name: 'softmax', forward: 'softmaxForward', backward: 'softmaxBackward', outputOnly: true, slope: null },
 };
 
 /** Activations added with registerActivation (src/custom.ts), by name. */

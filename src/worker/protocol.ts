@@ -1,10 +1,12 @@
 // The messages between trainInWorker (the caller's thread) and worker-entry.ts (the worker).
 import type { BackendName } from '../backends/backend.js';
-import type { EpochLogs, History } from '../fit.js';
-import type { NetworkSpec } from '../options.js';
-import type { OptimizerState } from '../step.js';
+import type { History } from '../engine/fit.js';
+import type { OptimizerState } from '../engine/step.js';
+import type { EpochLogs } from '../validate/fit-options.js';
+import type { NetworkSpec } from '../validate/network-options.js';
+import type { TrainingData } from '../validate/training-data.js';
 
-/** What the worker needs to rebuild the network exactly as it stands, and the training set. */
+/** What the worker needs to rebuild the network exactly as it stands, the training data, and how to train. */
 export interface TrainingJob {
   spec: NetworkSpec;
   seed: number;
@@ -16,17 +18,18 @@ export interface TrainingJob {
   rng: [number, number, number, number];
   /** The optimizer's velocity or moments and update count, so momentum and Adam continue as in place. */
   optimizer: OptimizerState;
-  /** Training inputs and targets, validated and flattened row-major by the caller. */
-  x: Float32Array;
-  y: Float32Array;
+  /** Checked, split and copied on the caller's thread. */
+  data: TrainingData;
+  /** fit's options that are data (already checked on the caller's thread, parsed again there). */
+  options: Record<string, unknown>;
+  /** The call's name, which the worker's errors start with (e.g. 'trainInWorker: epoch 3, batch 2: …'). */
+  label: string;
 }
 
 export type ToWorker =
   | {
       type: 'train';
       job: TrainingJob;
-      /** fit options without functions or the signal (those cannot cross to another thread). */
-      options: Record<string, unknown>;
       /** One Int32 word set to 1 on abort, read between batches; null where SharedArrayBuffer is missing. */
       abortFlag: SharedArrayBuffer | null;
     }

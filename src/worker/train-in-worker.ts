@@ -1,31 +1,23 @@
 // trainInWorker, the caller's side: start a worker (Node worker_threads, or a browser module
-// Worker on ./worker-entry.js), hand it the network and the data, relay its progress, and
-// return its trained parameters. The network itself is updated by Network.trainInWorker.
-import type { OptimizerState } from '../step.js';
-import type { EpochLogs, FitOptions, History } from '../fit.js';
-import { NonFiniteError } from '../step.js';
-import { plainObject } from '../options.js';
-import { describe } from '../samples.js';
+// Worker on ./worker-entry.js), hand it a copy of the engine's state and the checked data, relay
+// its progress, and put its trained parameters, generator and optimizer state back.
+import type { Engine } from '../engine/engine.js';
+import type { History } from '../engine/fit.js';
+import { NonFiniteError } from '../errors.js';
+import { isCustomActivation, isCustomLoss } from '../custom.js';
+import type { TrainInWorkerOptions } from '../validate/fit-options.js';
+import type { TrainingData } from '../validate/training-data.js';
 import type { FromWorker, ToWorker, TrainingJob } from './protocol.js';
 
 /** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
 const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
 
-export interface TrainInWorkerOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd' | 'signal'> {
-  /** Called on the caller's thread after each epoch the worker finishes (epoch counts from 0, as onEpochEnd). */
-  onProgress?: (epoch: number, logs: EpochLogs) => void;
-  /**
-   * Stop training: the worker stops between batches (where SharedArrayBuffer exists, else at the
-   * end of the epoch), the weights trained so far are kept, and the history says 'aborted', as fit.
-   */
-  signal?: AbortSignal;
-}
-
-export interface TrainingResult {
-  history: History;
-  parameters: Float32Array;
-  rng: [number, number, number, number];
-  optimizer: OptimizerState;
+/** trainInWorker's options as parseTrainInWorkerOptions leaves them. */
+export interface WorkerRequest {
+  /** The options the worker parses again into fit's plan. */
+  data: Record<string, unknown>;
+  onProgress: TrainInWorkerOptions['onProgress'];
+  signal: AbortSignal | undefined;
 }
 
 interface WorkerHandle {
@@ -35,26 +27,51 @@ interface WorkerHandle {
 
 type Events = { message(m: FromWorker): void; failure(error: Error): void };
 
-export async function runInWorker(job: TrainingJob, options: unknown, label: string): Promise<TrainingResult> {
-  const o = plainObject(options, `${label}: options`);
-  const { onProgress, signal, ...fitOptions } = o;
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new TypeError(`${label}: onProgress: expected a function, got ${describe(onProgress)}`);
+/** Custom activations and losses are functions, which cannot be sent to another thread. */
+export function checkSendable(engine: Engine, label: string): void {
+  const { layers, loss } = engine.spec;
+  const custom = layers.findIndex((l) => isCustomActivation(l.activation));
+  if (custom >= 0) {
+    throw new TypeError(`${label}: layers[${custom + 1}] uses the custom activation '${layers[custom].activation}', whose functions cannot be sent to a worker; use fit`);
   }
-  const s = signal as AbortSignal | null | undefined;
-  if (s !== undefined && (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function')) {
-    throw new TypeError(`${label}: signal: expected an AbortSignal, got ${describe(signal)}`);
-  }
-  for (const [key, value] of Object.entries(fitOptions)) {
-    if (typeof value === 'function') {
-      throw new TypeError(`${label}: ${key}: a function cannot be sent to the worker; use onProgress(epoch, logs) for progress`);
-    }
-  }
-  const progress = onProgress as TrainInWorkerOptions['onProgress'];
-  const abort = signal as AbortSignal | undefined;
-  const abortFlag = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : null;
+  if (isCustomLoss(loss)) throw new TypeError(`${label}: the custom loss '${loss}' has functions that cannot be sent to a worker; use fit`);
+}
 
-  return new Promise<TrainingResult>((resolve, reject) => {
+/**
+ * fit on a copy of the engine in a worker; the engine is updated only when the worker finishes,
+ * so any failure leaves it as it was. The same seed gives bit-identical weights to fit in place.
+ */
+export async function trainInWorker(engine: Engine, data: TrainingData, request: WorkerRequest, label: string): Promise<History> {
+  const job: TrainingJob = {
+    spec: engine.spec,
+    seed: engine.seed,
+    backend: engine.backend.name,
+    kernel: engine.backend.kernel.split(' ')[0], // a threaded network trains on one thread there: the same bits
+    parameters: engine.parameters(),
+    rng: engine.rng.state,
+    optimizer: engine.optimizerState(),
+    data,
+    options: request.data,
+    label,
+  };
+  const result = await run(job, request, label);
+  engine.live(label);
+  engine.setParameters(result.parameters);
+  engine.rng.state = result.rng;
+  engine.loadOptimizerState(result.optimizer);
+  return result.history;
+}
+
+type Done = Extract<FromWorker, { type: 'done' }>;
+
+function run(job: TrainingJob, { onProgress: progress, signal: abort }: WorkerRequest, label: string): Promise<Done> {
+  const abortFlag = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : null;
+  const { train, validation } = job.data;
+  // Views may share a buffer (a validation split is a view of the copied inputs): each is transferred once.
+  const buffers = [train.x, train.y, validation?.x, validation?.y, job.parameters, job.optimizer.vectors].map((a) => a?.buffer as ArrayBuffer | undefined);
+  const transfer = [...new Set(buffers.filter((b): b is ArrayBuffer => b !== undefined))];
+
+  return new Promise<Done>((resolve, reject) => {
     let worker: WorkerHandle | null = null;
     let settled = false;
     const settle = (done: () => void) => {
@@ -77,7 +94,7 @@ export async function runInWorker(job: TrainingJob, options: unknown, label: str
         switch (m.type) {
           case 'ready':
             try {
-              worker!.post({ type: 'train', job, options: fitOptions, abortFlag }, [job.x.buffer, job.y.buffer, job.parameters.buffer, job.optimizer.vectors.buffer] as ArrayBuffer[]);
+              worker!.post({ type: 'train', job, abortFlag }, transfer);
             } catch (e) {
               settle(() => reject(new TypeError(`${label}: options: cannot be sent to the worker: ${(e as Error).message}`)));
             }
@@ -92,10 +109,10 @@ export async function runInWorker(job: TrainingJob, options: unknown, label: str
             }
             return;
           case 'done':
-            settle(() => resolve({ history: m.history, parameters: m.parameters, rng: m.rng, optimizer: m.optimizer }));
+            settle(() => resolve(m));
             return;
           case 'error':
-            settle(() => reject(rebuildError(m, label)));
+            settle(() => reject(rebuildError(m)));
         }
       },
       failure(error) {
@@ -113,9 +130,9 @@ export async function runInWorker(job: TrainingJob, options: unknown, label: str
   });
 }
 
-/** The worker's error as the caller would have got it from fit: same class, its label ours. */
-function rebuildError(m: Extract<FromWorker, { type: 'error' }>, label: string): Error {
-  const message = m.message.replace(/^fit\b/, label);
+/** The worker's error as the caller would have got it from fit: same class, same message (it already starts with our label). */
+function rebuildError(m: Extract<FromWorker, { type: 'error' }>): Error {
+  const { message } = m;
   const make: Record<string, new (message: string) => Error> = { TypeError, RangeError, SyntaxError };
   if (m.name === 'NonFiniteError') {
     const e = Object.setPrototypeOf(new RangeError(message), NonFiniteError.prototype) as NonFiniteError;

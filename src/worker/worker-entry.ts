@@ -1,8 +1,7 @@
 // The training worker: a Node worker_threads Worker or a browser module Worker runs this file.
-// It rebuilds the caller's network from the job, runs fit on it, streams each epoch's logs and
-// sends the trained parameters and generator state back.
-import { Network } from '../network.js';
-import { NonFiniteError } from '../step.js';
+// It connects to the caller and hands each job to runTrainingJob (./run-job.ts), imported from
+// the package entry: in a page that is the core bundle beside this script, not a second copy.
+import { runTrainingJob } from '../index.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 /** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
@@ -38,28 +37,9 @@ const port = await connect();
 const controller = new AbortController();
 port.listen((message) => {
   if (message.type === 'abort') controller.abort();
-  else void train(message);
+  else void runTrainingJob(message.job, abortSignal(message.abortFlag), port.post);
 });
 port.post({ type: 'ready' });
-
-async function train({ job, options, abortFlag }: Extract<ToWorker, { type: 'train' }>): Promise<void> {
-  try {
-    const net = Network.fromTrainingJob(job);
-    const history = await net.fit(job.x, job.y, {
-      ...options,
-      signal: abortSignal(abortFlag),
-      onEpochEnd: (epoch, logs) => port.post({ type: 'epoch', epoch, logs }),
-    });
-    const parameters = net.getParameters();
-    const optimizer = net.optimizerState();
-    port.post({ type: 'done', history, parameters, rng: net.rng.state, optimizer }, [parameters.buffer, optimizer.vectors.buffer] as ArrayBuffer[]);
-    net.dispose();
-  } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    const detail = error instanceof NonFiniteError ? error.detail : undefined;
-    port.post({ type: 'error', name: error.name, message: error.message, detail });
-  }
-}
 
 /**
  * fit reads signal.aborted between batches. The abort message reaches this thread only when

@@ -9,7 +9,7 @@ import {
   Network, Random, registerActivation, explain, gradientCheck, parseCsv, numberColumn, dummies, oneHot, columnsToRows, fitScaler, standardize,
   takeRows, randomSplit, positionSplit, accuracy, confusionMatrix, meanSquaredError, classes, shiftImages,
 } from '../../src/index.js';
-import { MAX_EPOCHS } from '../../src/fit.js';
+import { MAX_EPOCHS } from '../../src/validate/fit-options.js';
 import { crc32 } from '../../src/persist/binary.js';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -183,7 +183,7 @@ describe.each(BACKENDS)('fuzz: every entry point with hostile values (%s)', (bac
     const pages = wasmPages(net);
     // 2^20 rows claimed, no values: refused before the arena grows for them (it used to grow to ~100 MB first).
     const empty = { length: 2 * 2 ** 20 };
-    expect(() => net.trainStep(empty as never, empty as never)).toThrow(/^trainStep: inputs: row 0, column 0 is undefined undefined, expected a finite number/);
+    expect(() => net.trainStep(empty as never, empty as never)).toThrow(/^trainStep: inputs: row 0, column 0 is undefined, expected a finite number/);
     expect(wasmPages(net)).toBe(pages);
     // 2^27 rows, with a first and a last value: the arena would pass 4 GiB.
     const huge = { length: 2 * 2 ** 27, 0: 0, [2 * 2 ** 27 - 1]: 0 };

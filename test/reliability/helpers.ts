@@ -89,7 +89,7 @@ export function mismatch(a: ArrayLike<number>, b: ArrayLike<number>, rtol: numbe
 
 /** The Wasm backend's memory in 64 KiB pages; a private field, read for measuring only (0 on JS). */
 export function wasmPages(net: Network): number {
-  const memory = (net as unknown as { impl: { memory?: WebAssembly.Memory } }).impl.memory;
+  const memory = (net as unknown as { engine: { backend: { memory?: WebAssembly.Memory } } }).engine.backend.memory;
   return memory ? memory.buffer.byteLength / 65536 : 0;
 }
 

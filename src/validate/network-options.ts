@@ -1,9 +1,9 @@
-import { activations, activationEntry, customActivations, DEFAULT_ACTIVATION, type ActivationName } from './registry/activations.js';
-import { losses, lossEntry, customLosses, DEFAULT_LOSS, type LossName } from './registry/losses.js';
-import { initializers, DEFAULT_INIT, type InitName } from './registry/initializers.js';
-import { describe } from './samples.js';
-
-import type { BackendChoice } from './backends/backend.js';
+// Network.create's options (and the architecture part of a saved network) as a NetworkSpec.
+import { activations, activationEntry, customActivations, DEFAULT_ACTIVATION, type ActivationName } from '../registry/activations.js';
+import { losses, lossEntry, customLosses, DEFAULT_LOSS, type LossName } from '../registry/losses.js';
+import { initializers, DEFAULT_INIT, type InitName } from '../registry/initializers.js';
+import type { BackendChoice } from '../backends/backend.js';
+import { describe, oneOf, optionsObject, wholeNumberIn, boolean } from './values.js';
 
 export type { BackendChoice };
 
@@ -49,35 +49,7 @@ const CREATE_KEYS = ['layers', 'loss', 'bias', 'init', 'seed', 'backend', 'threa
 const LAYER_KEYS = ['units', 'activation'] as const;
 const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm'];
 
-/** Throw a TypeError naming the first key of `obj` that is not in `known`. */
-export function rejectUnknownKeys(obj: object, known: readonly string[], label: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`${label}: unknown option ${JSON.stringify(key)}; known options are ${known.join(', ')}`);
-    }
-  }
-}
-
-export function oneOf<T extends string>(value: unknown, allowed: readonly T[], label: string): T {
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new TypeError(`${label}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
-  }
-  return value as T;
-}
-
-export function plainObject(value: unknown, label: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError(`${label}: expected an options object, got ${describe(value)}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function unitCount(value: unknown, label: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_UNITS) {
-    throw new RangeError(`${label}: expected a whole number of units from 1 to ${MAX_UNITS}, got ${describe(value)}`);
-  }
-  return value;
-}
+const unitCount = (value: unknown, label: string): number => wholeNumberIn(value, label, 1, MAX_UNITS, 'a whole number of units');
 
 /** A built-in activation or one added with registerActivation. */
 function activationName(value: unknown, label: string): string {
@@ -95,8 +67,7 @@ function lossName(value: unknown, label: string): string {
 
 /** Validate create()/fromJSON() options into a NetworkSpec. Throws before anything is built. */
 export function parseSpec(options: unknown, label: string): NetworkSpec {
-  const o = plainObject(options, label);
-  rejectUnknownKeys(o, CREATE_KEYS, label);
+  const o = optionsObject(options, CREATE_KEYS, label);
   const layers = o.layers;
   if (!Array.isArray(layers) || layers.length < 2) {
     throw new TypeError(`${label}: layers: expected an array of at least 2 entries (input width, then each layer), got ${describe(layers)}`);
@@ -106,8 +77,7 @@ export function parseSpec(options: unknown, label: string): NetworkSpec {
   const parsed = layers.slice(1).map((entry: unknown, i) => {
     const where = `${label}: layers[${i + 1}]`;
     if (typeof entry === 'number') return { units: unitCount(entry, where), activation: DEFAULT_ACTIVATION };
-    const e = plainObject(entry, where);
-    rejectUnknownKeys(e, LAYER_KEYS, where);
+    const e = optionsObject(entry, LAYER_KEYS, where);
     const activation: string = e.activation === undefined ? DEFAULT_ACTIVATION : activationName(e.activation, `${where}.activation`);
     return { units: unitCount(e.units, `${where}.units`), activation };
   });
@@ -129,19 +99,13 @@ export function parseSpec(options: unknown, label: string): NetworkSpec {
   if (output === 'softmax' && parsed[parsed.length - 1].units < 2) {
     throw new TypeError(`${label}: a softmax output needs at least 2 units, got 1 (use sigmoid for one output)`);
   }
-  if (o.bias !== undefined && typeof o.bias !== 'boolean') {
-    throw new TypeError(`${label}: bias: expected true or false, got ${describe(o.bias)}`);
-  }
+  if (o.bias !== undefined) boolean(o.bias, `${label}: bias`);
   const init = o.init === undefined ? DEFAULT_INIT : oneOf(o.init, Object.keys(initializers) as InitName[], `${label}: init`);
   return { inputs, layers: parsed, loss, bias: o.bias !== false, init };
 }
 
 export function parseSeed(value: unknown, label: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new RangeError(`${label}: seed: expected a whole number from 0 to 4294967295, got ${describe(value)}`);
-  }
-  return value;
+  return value === undefined ? undefined : wholeNumberIn(value, `${label}: seed`, 0, 0xffffffff);
 }
 
 export function parseBackend(value: unknown, label: string): BackendChoice {

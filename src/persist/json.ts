@@ -1,5 +1,5 @@
-import { parseSpec, parseSeed, plainObject, type NetworkSpec } from './options.js';
-import { describe } from './samples.js';
+import { parseSpec, parseSeed, type NetworkSpec } from '../validate/network-options.js';
+import { describe, plainObject } from '../validate/values.js';
 
 /** The saved form of a network. Bump FORMAT_VERSION when its meaning changes. */
 export interface NetworkJSON {

@@ -4,7 +4,8 @@
  * arrays (one row each), or one flat row-major array/typed array of rows × width numbers.
  * For one-wide data (a single output) a plain number[] is a column: one value per row.
  */
-import { countNonFinite } from './backends/js/finite.js';
+import { countNonFinite } from '../backends/js/finite.js';
+import { describe } from './values.js';
 
 export type Samples = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
@@ -80,12 +81,6 @@ export function copyRows(value: Samples, width: number, dest: Float32Array, at: 
   }
 }
 
-/** Samples as one new row-major Float32Array. */
-export function toMatrix(value: unknown, width: number, label: string): { data: Float32Array; rows: number } {
-  const rows = rowCount(value, width, label);
-  return { data: copyOfRows(value as Samples, width, rows, label), rows };
-}
-
 /** Rows [first, first + rows) of samples, checked as copyRows checks them, as a new row-major Float32Array. */
 export function copyOfRows(value: Samples, width: number, rows: number, label: string, first = 0): Float32Array {
   const out = new Float32Array(rows * width);
@@ -101,19 +96,16 @@ function nonFinite(label: string, row: number, col: number, x: unknown, width: n
   return new RangeError(`${label}: ${where} is ${x}, expected a finite number`);
 }
 
-/** An array or typed array (not a string, not an object claiming a length): what the data helpers take. */
-export function expectArray(value: unknown, label: string, what = 'an array'): void {
-  const numbers = ArrayBuffer.isView(value) && !(value instanceof DataView || value instanceof BigInt64Array || value instanceof BigUint64Array);
-  if (!Array.isArray(value) && !numbers) {
-    throw new TypeError(`${label}: expected ${what}, got ${describe(value)}`);
+/** Targets are class labels when every value is 0 or 1 and, for several outputs, each row is one-hot. */
+export function isClassLabels(y: Float32Array, K: number): boolean {
+  for (let r = 0; r < y.length; r += K) {
+    let ones = 0;
+    for (let k = 0; k < K; k++) {
+      const v = y[r + k];
+      if (v !== 0 && v !== 1) return false;
+      ones += v;
+    }
+    if (K > 1 && ones !== 1) return false;
   }
-}
-
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v)}`;
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
+  return true;
 }

@@ -1,5 +1,5 @@
-import type { ActivationEntry } from './registry/activations.js';
-import { MAX_STATE_VECTORS } from './registry/optimizers.js';
+import type { ActivationEntry } from '../registry/activations.js';
+import { MAX_STATE_VECTORS } from '../registry/optimizers.js';
 
 /** A weighted layer's shape as the network sees it. */
 export interface LayerShape {
@@ -46,8 +46,6 @@ export class Layout {
   input = 0;
   target = 0;
   capacity = 0;
-  /** One past the last float in use. */
-  end = 0;
   /** The training set packed by fit (inputs, targets, row order), below the batch buffers. */
   dataX = 0;
   dataY = 0;
@@ -82,7 +80,6 @@ export class Layout {
       a: 0,
       delta: 0,
     }));
-    this.end = this.batchStart;
   }
 
   /** The i-th optimizer state vector. */
@@ -125,7 +122,6 @@ export class Layout {
       p += 3 * size;
     }
     this.capacity = rows;
-    this.end = p;
   }
 
   get inputWidth(): number {

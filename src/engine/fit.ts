@@ -1,0 +1,190 @@
+// fit's loop: epochs of shuffled minibatches over a training set packed into the arena once,
+// driven straight on the engine. Options arrive as a plan (src/validate/fit-options.ts) and the
+// samples already split and checked (src/validate/training-data.ts), so nothing here can fail
+// on an argument; what can fail is training itself (a non-finite loss) or a callback.
+import { NonFiniteError } from '../errors.js';
+import type { BatchLogs, EpochLogs, FitPlan, LearningRateSchedule } from '../validate/fit-options.js';
+import type { ParsedStep } from '../validate/step-options.js';
+import type { TrainingData } from '../validate/training-data.js';
+import type { Engine } from './engine.js';
+import { CHUNK_ROWS } from './layout.js';
+
+export interface History {
+  /** Epochs completed. */
+  epochs: number;
+  loss: number[];
+  /** Training accuracy per epoch, with metrics: ['accuracy']. */
+  accuracy: number[];
+  valLoss: number[];
+  valAccuracy: number[];
+  learningRate: number[];
+  /** The epoch (from 0) with the best monitored loss (valLoss when there is validation data, else loss); null before any. */
+  bestEpoch: number | null;
+  /** Why training ended. */
+  stopped: 'completed' | 'aborted' | 'callback' | 'early-stopping' | 'error-threshold';
+}
+
+/** setImmediate where there is one (Node): setTimeout(0) waits at least a millisecond there. */
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+export async function runFit(engine: Engine, data: TrainingData, plan: FitPlan, label: string): Promise<History> {
+  if (engine.training) throw new Error(`${label}: this network is already training; await that fit (or abort it) first`);
+  const { train, validation } = data;
+  const batchSize = Math.min(plan.batchSize, train.rows);
+  // evaluate() on the validation set works in chunks of at most CHUNK_ROWS rows.
+  engine.packTraining(train, Math.max(batchSize, validation ? Math.min(validation.rows, CHUNK_ROWS) : 0), label);
+  engine.training = true;
+  try {
+    return await runEpochs(engine, data, plan, batchSize, label);
+  } finally {
+    engine.training = false;
+  }
+}
+
+/** The epochs themselves, once every option has been checked and the data packed. */
+async function runEpochs(engine: Engine, { train, validation }: TrainingData, p: FitPlan, batchSize: number, label: string): Promise<History> {
+  const history: History = { epochs: 0, loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], bestEpoch: null, stopped: 'completed' };
+  const rows = train.rows;
+  const monitor = p.stopping?.monitor ?? (validation ? 'valLoss' : 'loss');
+  const minDelta = p.stopping?.minDelta ?? 0;
+  const keepBest = p.stopping?.restoreBestWeights ?? false;
+  let best = Infinity;
+  let bestParams: Float32Array | null = null;
+  let wait = 0;
+  const pacer = new Pacer(p.yieldEvery);
+  // Weight decay's n is the training set's size; the schedule replaces the learning rate when it changes.
+  let step: ParsedStep = { ...p.step, setSize: rows };
+  const pause = async () => {
+    await yieldToEventLoop();
+    pacer.yielded();
+    engine.live(label);
+  };
+  const restoreBest = () => {
+    if (keepBest && bestParams && history.bestEpoch !== history.epochs - 1) engine.setParameters(bestParams);
+  };
+
+  for (let epoch = 0; epoch < p.epochs; epoch++) {
+    const learningRate = scheduledRate(p.step.learningRate, p.schedule, epoch);
+    if (learningRate !== step.learningRate) step = { ...step, learningRate };
+    if (p.shuffle) engine.shuffleOrder(rows);
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0, batch = 0; start < rows; start += batchSize, batch++) {
+      if (p.signal?.aborted) {
+        history.stopped = 'aborted';
+        return history;
+      }
+      const n = Math.min(batchSize, rows - start);
+      engine.gatherBatch(start, n);
+      let loss: number;
+      try {
+        loss = engine.step(n, step, label);
+      } catch (e) {
+        if (e instanceof NonFiniteError) throw new NonFiniteError(`${label}: epoch ${epoch + 1}, batch ${batch + 1}`, e.detail);
+        throw e;
+      }
+      lossSum += n * loss;
+      if (p.onBatchEnd || p.accuracy) {
+        const logs: BatchLogs = { epoch, loss, size: n };
+        if (p.accuracy) {
+          const c = engine.batchCorrect(n);
+          correct += c;
+          logs.accuracy = c / n;
+        }
+        let result: unknown = p.onBatchEnd?.(batch, logs);
+        if (isThenable(result)) result = await result;
+        if (result === false) {
+          history.stopped = 'callback';
+          return history;
+        }
+        engine.live(label); // the callback may have disposed the network
+      }
+      if (pacer.dueAfterBatch()) await pause();
+    }
+
+    const logs: EpochLogs = { loss: lossSum / rows, learningRate };
+    history.loss.push(logs.loss);
+    history.learningRate.push(learningRate);
+    if (p.accuracy) history.accuracy.push((logs.accuracy = correct / rows));
+    if (validation) {
+      const v = engine.evaluate(validation.x, validation.y, validation.rows, `${label}: validationData: inputs`);
+      history.valLoss.push((logs.valLoss = v.loss));
+      if (v.accuracy !== undefined) history.valAccuracy.push((logs.valAccuracy = v.accuracy));
+    }
+    history.epochs = epoch + 1;
+    const value = monitor === 'valLoss' ? logs.valLoss! : logs.loss;
+    if (value < best - minDelta) {
+      best = value;
+      history.bestEpoch = epoch;
+      wait = 0;
+      if (keepBest) bestParams = engine.parameters(bestParams ?? undefined);
+    } else {
+      wait++;
+    }
+    if (p.onEpochEnd) {
+      if ((await p.onEpochEnd(epoch, logs)) === false) {
+        history.stopped = 'callback';
+        return history;
+      }
+      engine.live(label);
+    }
+    if (p.errorThreshold !== null && logs.loss < p.errorThreshold) {
+      history.stopped = 'error-threshold';
+      return history;
+    }
+    // As Keras: patience 0 and 1 both stop at the first epoch that does not improve.
+    if (p.stopping && wait > 0 && wait >= p.stopping.patience) {
+      history.stopped = 'early-stopping';
+      restoreBest();
+      return history;
+    }
+    if (pacer.due()) await pause();
+  }
+  // Unlike Keras, running out of epochs also ends on the best weights: that is what early stopping was asked for.
+  if (p.stopping) restoreBest();
+  return history;
+}
+
+/**
+ * When fit should let the event loop run: once `every` ms have passed since it last did. A clock
+ * read costs about 0.1 µs and a tiny batch about 1 µs, so after fast batches the clock is read
+ * only every few batches, about ten times per `every` ms.
+ */
+class Pacer {
+  private last = performance.now();
+  private checked = this.last;
+  private stride = 1;
+  private countdown = 1;
+
+  constructor(private readonly every: number) {}
+
+  dueAfterBatch(): boolean {
+    if (--this.countdown > 0) return false;
+    const now = performance.now();
+    const perBatch = (now - this.checked) / this.stride;
+    this.checked = now;
+    this.stride = Math.max(1, Math.min(1024, Math.floor(this.every / 10 / Math.max(perBatch, 1e-6))));
+    this.countdown = this.stride;
+    return now - this.last >= this.every;
+  }
+
+  due(): boolean {
+    return performance.now() - this.last >= this.every;
+  }
+
+  yielded(): void {
+    this.last = this.checked = performance.now();
+  }
+}
+
+/** Whether a callback returned a promise: only then is it awaited (a microtask per batch adds up on tiny batches). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function scheduledRate(learningRate: number, schedule: LearningRateSchedule | null, epoch: number): number {
+  if (schedule === null) return learningRate;
+  if (schedule.type === 'step') return learningRate * schedule.factor ** Math.floor(epoch / schedule.every);
+  return learningRate * schedule.rate ** epoch;
+}

@@ -1,0 +1,214 @@
+// fit's options, parsed into a plan before any work starts: the same parse runs for fit, and for
+// trainInWorker on the calling thread, so both reject bad options with the same messages.
+import type { Samples } from './samples.js';
+import { parseStepOptions, STEP_KEYS, type ParsedStep, type StepOptions } from './step-options.js';
+import { boolean, describe, nonNegative, oneOf, optionalFunction, optionalSignal, optionsObject, plainObject, positive, wholeNumber } from './values.js';
+
+export interface BatchLogs {
+  /** The epoch this batch belongs to (from 0). */
+  epoch: number;
+  /** The batch's mean loss, computed before its update. */
+  loss: number;
+  /** Samples in the batch (the last one of an epoch may be short). */
+  size: number;
+  /** Fraction of the batch classified right, before its update (with metrics: ['accuracy']). */
+  accuracy?: number;
+}
+
+export interface EpochLogs {
+  /** Mean training loss over the epoch's batches (weighted by batch size), each before its update. */
+  loss: number;
+  /** Training accuracy over the epoch's batches, each before its update (with metrics: ['accuracy']). */
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** The learning rate this epoch ran with (after the schedule). */
+  learningRate: number;
+}
+
+export type Metric = 'accuracy';
+
+export interface EarlyStoppingOptions {
+  /** What must improve: 'valLoss' (the default when there is validation data) or 'loss'. */
+  monitor?: 'valLoss' | 'loss';
+  /** Epochs in a row without improvement before training stops (default 0: the first one, as Keras). */
+  patience?: number;
+  /** An epoch improves when its value is below the best so far by more than this (default 0). */
+  minDelta?: number;
+  /** Put back the weights of the best epoch when training ends on its own (default true). */
+  restoreBestWeights?: boolean;
+}
+
+/**
+ * The learning rate of epoch e (from 0 within this fit): 'step' multiplies η by `factor` every
+ * `every` epochs, η·factor^⌊e/every⌋; 'exponential' gives η·rate^e.
+ */
+export type LearningRateSchedule =
+  | { type: 'step'; every: number; factor: number }
+  | { type: 'exponential'; rate: number };
+
+export interface FitOptions extends StepOptions {
+  /** Passes over the training data (default 1, as Keras). */
+  epochs?: number;
+  /** Samples per gradient step: 1 = online, ≥ n = full batch (default 32, as Keras). */
+  batchSize?: number;
+  /** Reshuffle the samples every epoch with the network's seeded generator (default true). */
+  shuffle?: boolean;
+  /** Hold out this fraction of the samples (the last ones, before shuffling) for validation. */
+  validationSplit?: number;
+  /** Explicit validation samples [inputs, targets]; takes precedence over validationSplit. */
+  validationData?: [Samples, Samples];
+  /** ['accuracy'] records training accuracy per epoch (targets must be class labels). */
+  metrics?: Metric[];
+  /** Stop when the monitored loss stops improving. */
+  earlyStopping?: EarlyStoppingOptions;
+  /** Stop once an epoch's training loss is below this (brain.js' errorThresh). */
+  errorThreshold?: number;
+  learningRateSchedule?: LearningRateSchedule;
+  /** Called after every epoch; return false to stop training. */
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
+  /** Called after every batch's update (batch counted from 0 in its epoch); return false to stop training. */
+  onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean | Promise<void | boolean>;
+  /** Abort between batches; fit then resolves with the history so far. */
+  signal?: AbortSignal;
+  /** Longest stretch, in ms, fit computes before letting the event loop run (default 15; 0 yields after every batch). */
+  yieldEvery?: number;
+}
+
+export interface TrainInWorkerOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd' | 'signal'> {
+  /** Called on the caller's thread after each epoch the worker finishes (epoch counts from 0, as onEpochEnd). */
+  onProgress?: (epoch: number, logs: EpochLogs) => void;
+  /**
+   * Stop training: the worker stops between batches (where SharedArrayBuffer exists, else at the
+   * end of the epoch), the weights trained so far are kept, and the history says 'aborted', as fit.
+   */
+  signal?: AbortSignal;
+}
+
+export type Stopping = Required<Omit<EarlyStoppingOptions, 'monitor'>> & Pick<EarlyStoppingOptions, 'monitor'>;
+
+/** fit's options, every one checked and defaulted. */
+export interface FitPlan {
+  /** The optimizer step as trainStep takes it; the schedule and the set size refine it per epoch. */
+  step: ParsedStep;
+  epochs: number;
+  /** As asked: fit caps it at the training set's size. */
+  batchSize: number;
+  shuffle: boolean;
+  validationSplit: number;
+  /** Still the caller's samples: their shapes are checked with the training data's. */
+  validationData: [Samples, Samples] | null;
+  accuracy: boolean;
+  stopping: Stopping | null;
+  errorThreshold: number | null;
+  schedule: LearningRateSchedule | null;
+  yieldEvery: number;
+  onEpochEnd: FitOptions['onEpochEnd'];
+  onBatchEnd: FitOptions['onBatchEnd'];
+  signal: AbortSignal | undefined;
+}
+
+/** The history keeps a loss per epoch: far beyond this its arrays hit V8's size limit, which kills the process. */
+export const MAX_EPOCHS = 10_000_000;
+
+/** Longest stretch fit computes without letting the event loop run (about one animation frame). */
+const YIELD_MS = 15;
+
+export const FIT_KEYS: readonly string[] = [
+  ...STEP_KEYS, 'epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'metrics', 'earlyStopping',
+  'errorThreshold', 'learningRateSchedule', 'onEpochEnd', 'onBatchEnd', 'signal', 'yieldEvery',
+];
+// fit's callbacks are known here only to say that functions cannot cross to the worker.
+const WORKER_KEYS: readonly string[] = [...FIT_KEYS, 'onProgress'];
+
+export function parseFitOptions(options: unknown, label = 'fit', known = FIT_KEYS): FitPlan {
+  const step = parseStepOptions(options, label, known);
+  const o = options as Record<string, unknown>;
+  const at = (name: string) => `${label}: ${name}`;
+  return {
+    step,
+    epochs: wholeNumber(o.epochs ?? 1, at('epochs'), 0, MAX_EPOCHS),
+    batchSize: wholeNumber(o.batchSize ?? 32, at('batchSize'), 1),
+    shuffle: boolean(o.shuffle ?? true, at('shuffle')),
+    validationSplit: validationSplit(o.validationSplit, at('validationSplit')),
+    validationData: validationData(o.validationData, at('validationData')),
+    accuracy: metrics(o.metrics, at('metrics')),
+    stopping: earlyStopping(o.earlyStopping, at('earlyStopping')),
+    errorThreshold: o.errorThreshold === undefined ? null : positive(o.errorThreshold, at('errorThreshold')),
+    schedule: schedule(o.learningRateSchedule, at('learningRateSchedule')),
+    yieldEvery: milliseconds(o.yieldEvery ?? YIELD_MS, at('yieldEvery')),
+    onEpochEnd: optionalFunction(o.onEpochEnd, at('onEpochEnd')),
+    onBatchEnd: optionalFunction(o.onBatchEnd, at('onBatchEnd')),
+    signal: optionalSignal(o.signal, at('signal')),
+  };
+}
+
+/** trainInWorker's options: fit's that are data, checked on the calling thread, and the two it handles itself. */
+export function parseTrainInWorkerOptions(options: unknown, label: string): {
+  plan: FitPlan;
+  /** What the worker is sent (and parses again into the same plan): every option but the validation set, which goes split and copied, and the two below. */
+  data: Record<string, unknown>;
+  onProgress: TrainInWorkerOptions['onProgress'];
+  signal: AbortSignal | undefined;
+} {
+  const { onProgress, signal, ...rest } = optionsObject(options, WORKER_KEYS, `${label}: options`);
+  for (const [key, value] of Object.entries(rest)) {
+    if (typeof value === 'function') {
+      throw new TypeError(`${label}: ${key}: a function cannot be sent to the worker; use onProgress(epoch, logs) for progress`);
+    }
+  }
+  const { validationData: _held, validationSplit: _split, ...data } = rest;
+  return {
+    plan: parseFitOptions(rest, label),
+    data,
+    onProgress: optionalFunction(onProgress, `${label}: onProgress`),
+    signal: optionalSignal(signal, `${label}: signal`, true),
+  };
+}
+
+function milliseconds(value: unknown, label: string): number {
+  if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`${label}: expected a number of milliseconds ≥ 0, got ${describe(value)}`);
+  return value;
+}
+
+function validationSplit(value: unknown, label: string): number {
+  const split = value ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new RangeError(`${label}: expected a fraction in [0, 1), got ${describe(split)}`);
+  return split;
+}
+
+function validationData(value: unknown, label: string): [Samples, Samples] | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value) || value.length !== 2) throw new TypeError(`${label}: expected [inputs, targets], got ${describe(value)}`);
+  return value as [Samples, Samples];
+}
+
+function metrics(value: unknown, label: string): boolean {
+  if (value === undefined) return false;
+  if (!Array.isArray(value)) throw new TypeError(`${label}: expected an array such as ['accuracy'], got ${describe(value)}`);
+  value.forEach((m, i) => oneOf(m, ['accuracy'], `${label}[${i}]`));
+  return value.length > 0;
+}
+
+function earlyStopping(value: unknown, label: string): Stopping | null {
+  if (value === undefined) return null;
+  const o = optionsObject(value, ['monitor', 'patience', 'minDelta', 'restoreBestWeights'], label);
+  return {
+    monitor: o.monitor === undefined ? undefined : oneOf(o.monitor, ['valLoss', 'loss'] as const, `${label}.monitor`),
+    patience: wholeNumber(o.patience ?? 0, `${label}.patience`, 0),
+    minDelta: nonNegative(o.minDelta ?? 0, `${label}.minDelta`),
+    restoreBestWeights: boolean(o.restoreBestWeights ?? true, `${label}.restoreBestWeights`),
+  };
+}
+
+function schedule(value: unknown, label: string): LearningRateSchedule | null {
+  if (value === undefined) return null;
+  const o = plainObject(value, label);
+  const type = oneOf(o.type, ['step', 'exponential'] as const, `${label}.type`);
+  if (type === 'step') {
+    optionsObject(o, ['type', 'every', 'factor'], label);
+    return { type, every: wholeNumber(o.every, `${label}.every`, 1), factor: positive(o.factor, `${label}.factor`) };
+  }
+  optionsObject(o, ['type', 'rate'], label);
+  return { type, rate: positive(o.rate, `${label}.rate`) };
+}
