@@ -1,5 +1,5 @@
 // What each built-in activation is called in the formats we exchange with: one table that
-// toTfjs, fromTfjs and toOnnx all read, so the three mappings cannot drift apart.
+// toTfjs, toOnnx and (through its reverse, below) fromTfjs all read, so the mappings cannot drift apart.
 import { activations, type ActivationName } from '../registry/activations.js';
 import type { NetworkSpec } from '../validate/network-options.js';
 
@@ -19,6 +19,11 @@ export const exchangeNames: Readonly<Record<ActivationName, ExchangeName>> = {
   identity: { keras: 'linear', onnx: null },
   softmax: { keras: 'softmax', onnx: 'Softmax' },
 };
+
+/** Keras activation strings back to ours: the table above read the other way. */
+export const activationFromKeras: ReadonlyMap<string, ActivationName> = new Map(
+  (Object.entries(exchangeNames) as Array<[ActivationName, ExchangeName]>).flatMap(([name, n]) => (n.keras === null ? [] : [[n.keras, name] as const])),
+);
 
 /** Layer i's activation as a built-in name; a custom activation has no meaning outside this library. */
 export function builtinActivation(spec: NetworkSpec, i: number, label: string, format: string): ActivationName {

@@ -10,7 +10,7 @@ import { DEFAULT_INIT } from '../registry/initializers.js';
 import { plainObject, rejectUnknownKeys, oneOf, describe } from '../validate/values.js';
 import { parseSpec, parseBackend, type BackendChoice } from '../validate/network-options.js';
 import { FORMAT, FORMAT_VERSION, floatsToBase64, type NetworkJSON } from '../persist/json.js';
-import { exchangeNames, builtinActivation } from './names.js';
+import { exchangeNames, activationFromKeras, builtinActivation } from './names.js';
 
 /** One tensor in the weight buffer, as TF.js describes it (we write float32 only). */
 export interface TfjsWeightSpec {
@@ -99,14 +99,6 @@ const LOSSES_FROM_KERAS: Readonly<Record<string, LossName>> = {
   binaryCrossentropy: 'binary-cross-entropy',
   categorical_crossentropy: 'categorical-cross-entropy',
   categoricalCrossentropy: 'categorical-cross-entropy',
-};
-
-const KERAS_ACTIVATIONS: Readonly<Record<string, ActivationName>> = {
-  sigmoid: 'sigmoid',
-  tanh: 'tanh',
-  relu: 'relu',
-  linear: 'identity',
-  softmax: 'softmax',
 };
 
 const SUPPORTED_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU (alpha 0.01), ReLU, Softmax, Flatten, Dropout';
@@ -378,8 +370,9 @@ function inputWidth(cfg: Record<string, unknown>, flatten: boolean, where: strin
 
 function kerasActivation(value: unknown, where: string): ActivationName {
   if (value === undefined || value === null) return 'identity';
-  if (typeof value === 'string' && Object.hasOwn(KERAS_ACTIVATIONS, value)) return KERAS_ACTIVATIONS[value];
-  throw new TypeError(`${where}: ${describe(value)} has no equivalent here (supported: ${Object.keys(KERAS_ACTIVATIONS).join(', ')})`);
+  const name = typeof value === 'string' ? activationFromKeras.get(value) : undefined;
+  if (name) return name;
+  throw new TypeError(`${where}: ${describe(value)} has no equivalent here (supported: ${[...activationFromKeras.keys()].join(', ')})`);
 }
 
 /** The loss we saved, else the Keras training config's, else mse (what a Keras regression model uses). */
