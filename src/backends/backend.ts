@@ -4,7 +4,7 @@ export type BackendName = 'js' | 'wasm';
 
 /**
  * A backend owns one arena of float32 memory and runs the kernels over it.
- * TypeScript decides what lives where (src/layout.ts); kernels only see offsets.
+ * TypeScript decides what lives where (src/engine/layout.ts); kernels only see offsets.
  */
 export interface Backend {
   readonly name: BackendName;

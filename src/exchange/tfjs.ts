@@ -225,7 +225,7 @@ export function fromTfjs(model: unknown, second?: unknown, third?: unknown): Net
   for (let i = 0, width = firstWidth; i < dense.layers.length; width = dense.layers[i++].units) {
     count += dense.layers[i].units * (width + (withBias ? 1 : 0));
   }
-  // Ours: weights then bias, layer after layer (src/layout.ts); a shape mismatch throws below before it is used.
+  // Ours: weights then bias, layer after layer (src/engine/layout.ts); a shape mismatch throws below before it is used.
   const parameters = new Float32Array(count);
   let at = 0;
   let inputs = firstWidth;
