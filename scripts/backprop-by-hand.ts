@@ -29,7 +29,7 @@ async function seedNet(widths: number[], weights: number[][][], options: { bias?
 }
 
 const list = (values: ArrayLike<number>) => Array.from(values, (v) => f(v)).join(', ');
-const walk = (t: Trace) => explain(t, { format: 'markdown' });
+const walk = (t: Trace) => explain(t, { format: 'markdown', notation: 'office-hours' });
 
 export async function backpropByHand(): Promise<string> {
   const out: string[] = [];

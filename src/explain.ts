@@ -1,6 +1,7 @@
 // explain(trace): the backprop step of net.trace written out one chain-rule step per line, in
-// the office-hours notebook's notation (seeds/001), with its two mistakes fixed: the hidden
-// derivative is taken of the activation, z(1 − z), and every weight gets its own gradient.
+// net.trace's own symbols (z the weighted sum, a = f(z)) or in the office-hours notebook's
+// (seeds/001: a the weighted sum, z = f(a)), with the notebook's two mistakes fixed: the hidden
+// derivative is taken of the activation, and every weight gets its own gradient.
 import type { Trace, TraceLayer } from './trace.js';
 import { describe } from './validate/values.js';
 import { parseExplainOptions, type ExplainOptions } from './validate/call-options.js';
@@ -12,7 +13,7 @@ interface Section {
   lines: string[];
 }
 
-/** How each built-in activation reads, in the notebook's symbols: act = f(pre). */
+/** How each built-in activation reads: act = f(pre), with the notation's letters. */
 const ACTIVATION_TEXT: Record<string, { forward: (pre: string) => string; derivative: (act: string, pre: string) => string }> = {
   sigmoid: { forward: (pre) => `σ(${pre})`, derivative: (act) => `${act}(1 − ${act})` },
   tanh: { forward: (pre) => `tanh(${pre})`, derivative: (act) => `1 − ${act}²` },
@@ -22,22 +23,23 @@ const ACTIVATION_TEXT: Record<string, { forward: (pre: string) => string; deriva
   softmax: { forward: (pre) => `softmax(…)[${pre}]`, derivative: () => 'the softmax Jacobian' },
 };
 
-/** The loss in the notebook's symbols; `dEdy` is ∂E/∂ŷ for one output (absent for the fused cross-entropies). */
-const LOSS_TEXT: Record<string, { value: (K: number) => string; dEdy?: (yHat: string, y: string, K: number) => string; fused?: string }> = {
+/** The loss in symbols; `dEdy` is ∂E/∂ŷ for one output (absent for the fused cross-entropies, which say why from the weighted sum's letter). */
+const LOSS_TEXT: Record<string, { value: (K: number) => string; dEdy?: (yHat: string, y: string, K: number) => string; fused?: (pre: string) => string }> = {
   quadratic: { value: (K) => (K === 1 ? '½(ŷ − y)²' : '½Σ(ŷ − y)²'), dEdy: (yHat, y) => `${yHat} − ${y}` },
   mse: { value: (K) => (K === 1 ? '(ŷ − y)²' : `(1/${K})Σ(ŷ − y)²`), dEdy: (yHat, y, K) => `(2/${K})(${yHat} − ${y})` },
   'binary-cross-entropy': {
     value: (K) => (K === 1 ? '−[y ln ŷ + (1 − y) ln(1 − ŷ)]' : '−Σ[y ln ŷ + (1 − y) ln(1 − ŷ)]'),
-    fused: 'cross-entropy on a sigmoid: ∂E/∂ŷ · ∂ŷ/∂a cancel to ŷ − y',
+    fused: (pre) => `cross-entropy on a sigmoid: ∂E/∂ŷ · ∂ŷ/∂${pre} cancel to ŷ − y`,
   },
-  'categorical-cross-entropy': { value: () => '−Σ y ln ŷ', fused: 'cross-entropy on a softmax: the Jacobian cancels to ŷ − y' },
+  'categorical-cross-entropy': { value: () => '−Σ y ln ŷ', fused: () => 'cross-entropy on a softmax: the Jacobian cancels to ŷ − y' },
 };
 
 /**
  * Write a trace from net.trace as a walk-through: the forward values, the loss, every δ, every
  * weight gradient as its chain of factors, the errors sent down, and the updated weights when
- * the trace has a learning rate. Symbols: x inputs, a = Σ w·input (+ b) the weighted sum into
- * a unit (the trace's z), z = f(a) its activation (the trace's a), ŷ the output, δ = ∂E/∂a.
+ * the trace has a learning rate. Symbols: x inputs, z = Σ w·input (+ b) the weighted sum into a
+ * unit, a = f(z) its activation (the trace's names; `notation: 'office-hours'` swaps the two
+ * letters, as the notebook does), ŷ the output, δ = ∂E/∂z.
  */
 export function explain(trace: Trace, options: ExplainOptions = {}): string {
   const o = parseExplainOptions(options, 'explain');
@@ -110,8 +112,10 @@ function build(t: Trace, o: Parsed): Section[] {
     w += l.units * l.inputs;
   }
   const unit = (l: number, j: number) => unitBase[l] + j + 1;
-  const pre = (l: number, j: number) => `a${unit(l, j)}`;
-  const act = (l: number, j: number) => (l === last ? (K === 1 ? 'ŷ' : `ŷ${j + 1}`) : `z${unit(l, j)}`);
+  // The weighted sum's letter and the activation's: the trace's z and a, or the notebook's a and z.
+  const [sumLetter, actLetter] = o.notation === 'office-hours' ? ['a', 'z'] : ['z', 'a'];
+  const pre = (l: number, j: number) => `${sumLetter}${unit(l, j)}`;
+  const act = (l: number, j: number) => (l === last ? (K === 1 ? 'ŷ' : `ŷ${j + 1}`) : `${actLetter}${unit(l, j)}`);
   const target = (j: number) => (K === 1 ? 'y' : `y${j + 1}`);
   const input = (l: number, k: number) => (l === 0 ? `x${k + 1}` : act(l - 1, k));
   const weight = (l: number, j: number, k: number) => `w${weightBase[l] + k * t.layers[l].units + j + 1}`;
@@ -127,9 +131,9 @@ function build(t: Trace, o: Parsed): Section[] {
     title: '',
     lines: [
       `Network ${widths} (${acts}), ${t.lossName} loss, ${n === 1 ? '1 sample' : `${n} samples (every gradient is the mean over them)`}, ${hasBias ? 'with' : 'no'} bias.`,
-      'Symbols (the office-hours notebook\'s): x = input, a = Σ w·input' +
-        (hasBias ? ' + b' : '') +
-        ' (the trace\'s z), z = f(a) (the trace\'s a), ŷ = output, δ = ∂E/∂a.',
+      o.notation === 'office-hours'
+        ? `Symbols (the office-hours notebook's): x = input, a = Σ w·input${hasBias ? ' + b' : ''} (the trace's z), z = f(a) (the trace's a), ŷ = output, δ = ∂E/∂a.`
+        : `Symbols (as in net.trace): x = input, z = Σ w·input${hasBias ? ' + b' : ''}, a = f(z), ŷ = output, δ = ∂E/∂z.`,
       `Weights are numbered layer by layer, input by input: w${weightBase[0] + 1}…w${w} (layer l, unit j, input k is getWeights(l).weights[j·inputs + k]).`,
     ],
   });
@@ -138,7 +142,7 @@ function build(t: Trace, o: Parsed): Section[] {
   const forward: string[] = [];
   t.layers.forEach((l, li) => {
     if (big(l)) {
-      forward.push(`layer ${li}: ${l.units} units, a = W·x${hasBias ? ' + b' : ''} ∈ [${num(min(l.z))}, ${num(max(l.z))}], z = ${l.activation}(a) ∈ [${num(min(l.a))}, ${num(max(l.a))}]`);
+      forward.push(`layer ${li}: ${l.units} units, ${sumLetter} = W·x${hasBias ? ' + b' : ''} ∈ [${num(min(l.z))}, ${num(max(l.z))}], ${actLetter} = ${l.activation}(${sumLetter}) ∈ [${num(min(l.a))}, ${num(max(l.a))}]`);
       return;
     }
     const f = ACTIVATION_TEXT[l.activation]?.forward ?? ((p: string) => `${l.activation}(${p})`);
@@ -174,7 +178,7 @@ function build(t: Trace, o: Parsed): Section[] {
     const isOut = li === last;
     const title = `Backward: layer ${li} (${isOut ? 'output' : 'hidden'})`;
     if (big(l)) {
-      lines.push(`δ = ∂E/∂a for ${l.units} units: mean |δ| = ${num(meanAbs(l.delta))}, largest |δ| = ${num(maxAbs(l.delta))}`);
+      lines.push(`δ = ∂E/∂${sumLetter} for ${l.units} units: mean |δ| = ${num(meanAbs(l.delta))}, largest |δ| = ${num(maxAbs(l.delta))}`);
       const at = argMaxAbs(l.gradWeights);
       lines.push(
         `∂E/∂w = ${n === 1 ? 'δ·xᵀ' : 'mean of δ·xᵀ'} (${l.units} × ${l.inputs} weights): mean |∂E/∂w| = ${num(meanAbs(l.gradWeights))}, ` +
@@ -190,11 +194,11 @@ function build(t: Trace, o: Parsed): Section[] {
       const A = act(li, j);
       const P = pre(li, j);
       const D = delta(li, j);
-      // The chain: ∂E/∂act · ∂act/∂a (or δ straight from a fused loss), then · ∂a/∂w = input.
+      // The chain: ∂E/∂act · ∂act/∂pre (or δ straight from a fused loss), then · ∂pre/∂w = input.
       let chain: string;
       let chainValues: string;
       if (isOut && t.fused) {
-        lines.push(`${D} = ∂E/∂${P} = ${A} − ${target(j)} = ${vals(at(l.delta, j, l.units))}  (${lossText?.fused ?? 'fused with the loss'})`);
+        lines.push(`${D} = ∂E/∂${P} = ${A} − ${target(j)} = ${vals(at(l.delta, j, l.units))}  (${lossText?.fused?.(sumLetter) ?? 'fused with the loss'})`);
         chain = `∂E/∂${P}`;
         chainValues = factor(at(l.delta, j, l.units));
       } else {

@@ -72,7 +72,7 @@ describe('backprop train → predict → evaluate → explain', () => {
     const explained = backprop('explain', model, '--input', '0.5,0.2,1,0,0,0', '--target', '1', '--lr', '0.2', '--precision', '4');
     expect(explained.code).toBe(0);
     expect(explained.stdout).toContain('Network 6-8-1 (relu, sigmoid), binary-cross-entropy loss, 1 sample');
-    expect(explained.stdout).toMatch(/∂E\/∂w\d+ = ∂E\/∂a\d+ · ∂a\d+\/∂w\d+ = /);
+    expect(explained.stdout).toMatch(/∂E\/∂w\d+ = ∂E\/∂z\d+ · ∂z\d+\/∂w\d+ = /);
   }, 60_000);
 
   it('explains the office-hours network from a bare network JSON, in markdown, with the notes\' numbers', async () => {
@@ -82,7 +82,7 @@ describe('backprop train → predict → evaluate → explain', () => {
     net.setWeights(1, [[0.5, 0.6]]);
     const file = join(dir, 'office-hours.json');
     writeFileSync(file, JSON.stringify(net.toJSON()));
-    const r = backprop('explain', file, '--input', '0,1', '--target', '1', '--lr', '0.2', '--format', 'markdown');
+    const r = backprop('explain', file, '--input', '0,1', '--target', '1', '--lr', '0.2', '--format', 'markdown', '--notation', 'office-hours');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('#### ');
     // ŷ = σ(0.5·σ(0.3) + 0.6·σ(0.4)) = 0.656206 (docs/seed-errata.md), and the issue's own line for w5.

@@ -51,7 +51,7 @@ Update (one SGD step)
 describe.each(BACKENDS)('explain (%s backend)', (backend) => {
   it('office hours 2-2-1, one step with α = 0.2: the exact walk-through', async () => {
     const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
-    const text = explain(net.trace([0, 1], [1], { learningRate: 0.2 }));
+    const text = explain(net.trace([0, 1], [1], { learningRate: 0.2 }), { notation: 'office-hours' });
     expect(text).toBe(OFFICE_HOURS);
     expect(text).toContain('∂E/∂w5 = ∂E/∂ŷ · ∂ŷ/∂a3 · ∂a3/∂w5 = (−0.344) · 0.226 · 0.574 = −0.0446');
     expect(text).not.toContain('0.21'); // the notebook's a1(1 − a1)
@@ -59,7 +59,7 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
 
   it('markdown: headings and list items, same lines', async () => {
     const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
-    const md = explain(net.trace([0, 1], [1], { learningRate: 0.2 }), { format: 'markdown' });
+    const md = explain(net.trace([0, 1], [1], { learningRate: 0.2 }), { format: 'markdown', notation: 'office-hours' });
     expect(md).toContain('#### Forward pass\n\n- a1 = w1·x1 + w3·x2 = 0.1·0 + 0.3·1 = 0.3\n');
     expect(md).toContain('#### Backward: layer 0 (hidden)\n');
     expect(md).toContain('- ∂E/∂w5 = ∂E/∂ŷ · ∂ŷ/∂a3 · ∂a3/∂w5 = (−0.344) · 0.226 · 0.574 = −0.0446\n');
@@ -67,7 +67,7 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
 
   it('precision is in significant digits', async () => {
     const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
-    const text = explain(net.trace([0, 1], [1]), { precision: 6 });
+    const text = explain(net.trace([0, 1], [1]), { precision: 6, notation: 'office-hours' });
     expect(text).toContain('ŷ = σ(a3) = 0.656206');
     expect(text).toContain('δ1 = ∂E/∂a1 = ∂E/∂z1 · ∂z1/∂a1 = (−0.0387798) · 0.244458 = −0.00948006');
     expect(text).not.toContain('Update');
@@ -75,7 +75,7 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
 
   it('a batch lists each sample\'s values and writes gradients as means; biases are weights on a constant 1', async () => {
     const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { bias: true });
-    const text = explain(net.trace([[0, 1], [1, 0]], [[1], [0]], { learningRate: 0.5 }));
+    const text = explain(net.trace([[0, 1], [1, 0]], [[1], [0]], { learningRate: 0.5 }), { notation: 'office-hours' });
     expect(text).toContain('2 samples (every gradient is the mean over them), with bias.');
     expect(text).toContain('a1 = w1·x1 + w3·x2 + b1 = [0.3, 0.1]');
     expect(text).toMatch(/∂E\/∂w5 = mean\(∂E\/∂ŷ · ∂ŷ\/∂a3 · ∂a3\/∂w5\) = mean\(\[−0\.344, 0\.644\] · \[0\.226, 0\.229\] · \[0\.574, 0\.525\]\) = 0\.0165/);
@@ -85,9 +85,23 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
 
   it('cross-entropy: δ = ŷ − y straight from the loss', async () => {
     const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy' });
-    const text = explain(net.trace([0, 1], [1]));
+    const text = explain(net.trace([0, 1], [1]), { notation: 'office-hours' });
     expect(text).toContain('δ3 = ∂E/∂a3 = ŷ − y = −0.344  (cross-entropy on a sigmoid: ∂E/∂ŷ · ∂ŷ/∂a cancel to ŷ − y)');
     expect(text).toContain('∂E/∂w5 = ∂E/∂a3 · ∂a3/∂w5 = (−0.344) · 0.574 = −0.197');
+  });
+
+  it("by default writes net.trace's symbols (z the weighted sum, a = f(z)): the notebook's lines with the two letters swapped", async () => {
+    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
+    const trace = net.trace([0, 1], [1], { learningRate: 0.2 });
+    const text = explain(trace);
+    expect(text).toContain('Symbols (as in net.trace): x = input, z = Σ w·input, a = f(z), ŷ = output, δ = ∂E/∂z.');
+    expect(text).toContain('z1 = w1·x1 + w3·x2 = 0.1·0 + 0.3·1 = 0.3\n  a1 = σ(z1) = 0.574');
+    expect(text).toContain('∂a1/∂z1 = a1(1 − a1) = 0.244  (of the activation a1, not of z1)');
+    const swap = (s: string) => s.replace(/[az](?=\d)/g, (c) => (c === 'a' ? 'z' : 'a'));
+    const body = (s: string) => s.split('\n').slice(2).join('\n');
+    expect(body(text)).toBe(body(swap(explain(trace, { notation: 'office-hours' }))));
+    const fused = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy' });
+    expect(explain(fused.trace([0, 1], [1]))).toContain('δ3 = ∂E/∂z3 = ŷ − y = −0.344  (cross-entropy on a sigmoid: ∂E/∂ŷ · ∂ŷ/∂z cancel to ŷ − y)');
   });
 
   it('stays bounded on a big network: layers summarised, lines capped', async () => {
@@ -96,7 +110,7 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
     const y = Array.from({ length: 10 }, (_, i) => (i === 3 ? 1 : 0));
     const trace = net.trace([x], [y], { learningRate: 0.1 });
     const text = explain(trace);
-    expect(text).toMatch(/layer 0: 32 units, a = W·x \+ b ∈ \[/);
+    expect(text).toMatch(/layer 0: 32 units, z = W·x \+ b ∈ \[.*\], a = sigmoid\(z\) ∈ \[/);
     expect(text).toMatch(/∂E\/∂w = δ·xᵀ \(32 × 64 weights\): mean \|∂E\/∂w\| = /);
     expect(text.split('\n').length).toBeLessThan(80);
     const capped = explain(trace, { maxLines: 5, maxWeights: 1e6 });
@@ -113,5 +127,6 @@ describe('explain: arguments', () => {
     expect(() => explain(t, { precision: 0 })).toThrow(/explain: precision: expected a whole number from 1 to 17, got number 0/);
     expect(() => explain(t, { format: 'html' as never })).toThrow(/explain: format: expected one of 'text', 'markdown', got the string "html"/);
     expect(() => explain(t, { digits: 3 } as never)).toThrow(/explain: options: unknown option "digits"/);
+    expect(() => explain(t, { notation: 'nielsen' as never })).toThrow(/explain: notation: expected one of 'trace', 'office-hours', got the string "nielsen"/);
   });
 });

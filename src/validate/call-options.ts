@@ -65,10 +65,16 @@ export interface ExplainOptions {
   maxWeights?: number;
   /** For a batch, how many samples' values each line lists before "…" (default 4). */
   maxSamples?: number;
+  /**
+   * The symbols: 'trace' (default) names the weighted sum z and the activation a = f(z), as
+   * net.trace's fields and Nielsen's book do; 'office-hours' swaps them, a = Σ w·input and
+   * z = f(a), as the office-hours notebook of the seed notes writes its walk-through.
+   */
+  notation?: 'trace' | 'office-hours';
 }
 
 export function parseExplainOptions(options: unknown, label: string): Required<ExplainOptions> {
-  const o = optionsObject(options, ['precision', 'format', 'maxLines', 'maxWeights', 'maxSamples'], `${label}: options`);
+  const o = optionsObject(options, ['precision', 'format', 'maxLines', 'maxWeights', 'maxSamples', 'notation'], `${label}: options`);
   const whole = (key: string, fallback: number, min: number, max: number) =>
     o[key] === undefined ? fallback : wholeNumberIn(o[key], `${label}: ${key}`, min, max);
   return {
@@ -77,5 +83,6 @@ export function parseExplainOptions(options: unknown, label: string): Required<E
     maxLines: whole('maxLines', 400, 1, 1e9),
     maxWeights: whole('maxWeights', 64, 0, 1e9),
     maxSamples: whole('maxSamples', 4, 1, 1e6),
+    notation: o.notation === undefined ? 'trace' : oneOf(o.notation, ['trace', 'office-hours'] as const, `${label}: notation`),
   };
 }
