@@ -1,5 +1,5 @@
 // Centred finite differences against gradients() for every activation × loss pair that
-// makes sense, on both backends. The network computes in float32, so the check perturbs a
+// makes sense, on every backend row. The network computes in float32, so the check perturbs a
 // float64 copy of the parameters, evaluates the loss through the network itself (evaluate),
 // and uses a step large enough for float32 round-off (ε = 1e-2 with a second-order-accurate
 // centred difference on smooth functions).

@@ -1,6 +1,6 @@
 // net.trace on the seed notes' worked examples: every recorded number against the float64
-// references of test/worked-examples.spec.ts (and docs/seed-errata.md), on both backends; the two
-// backends' traces against each other; and the trace leaving the network as it was.
+// references of test/worked-examples.spec.ts (and docs/seed-errata.md), on every backend row; each
+// Wasm row's trace against JS's; and the trace leaving the network as it was.
 import { expect, it } from 'vitest';
 import { Random, type Trace } from '../src/index.js';
 import { JS, ROWS, WASM_ROWS, describeRows, worstMismatch, type Row } from './backends.js';

@@ -1,4 +1,4 @@
-// Whole-training behaviour: XOR learns, both backends train to the same weights, fit's
+// Whole-training behaviour: XOR learns, every Wasm row trains to JS's weights, fit's
 // options do what they say, and a saved network predicts exactly as the original.
 import { expect, it } from 'vitest';
 import { Network, NonFiniteError } from '../src/index.js';
