@@ -22,7 +22,7 @@ export interface Row {
   readonly options: { backend: BackendName; threads: number };
   /**
    * Network.create on this row, in a test (not in beforeAll): a threaded network owns a worker
-   * thread, so describeRows disposes the row's threaded networks after each test.
+   * thread, so it is kept until the test ends and describeRows disposes it then.
    */
   readonly create: (options: RowOptions) => Promise<Network>;
   /** The name, so a title's %s shows it. */
