@@ -78,10 +78,6 @@ export function describeRows(rows: readonly Row[]) {
     });
 }
 
-/** The two backend names, for specs not yet on rows. */
-export const BACKENDS = ['js', 'wasm'] as const;
-export type TestBackend = (typeof BACKENDS)[number];
-
 /** |a − b| ≤ tol · max(1, |a|, |b|): relative for large values, absolute near zero. */
 export function close(a: number, b: number, tol: number): boolean {
   return Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
