@@ -56,6 +56,7 @@ const spec = (seed = 21) => ({
 });
 
 // The worker trains a copy on one thread of the caller's build: on the threaded row, the same bits as fit on two threads.
+// Every test here starts worker threads (one per trainInWorker call): 60 s each, for a loaded machine.
 describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
   it('gives bit-identical weights and history to fit in place with the same seed', async () => {
     const { X, Y } = blobs(3, 61);
@@ -77,7 +78,7 @@ describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
     expect(progress.map(([, logs]) => logs.valAccuracy)).toEqual(expected.valAccuracy);
     // Training went somewhere: the loss fell.
     expect(expected.loss[6]).toBeLessThan(expected.loss[0]);
-  });
+  }, 60_000);
 
   it('takes validationData and hands back the shuffling generator: a later fit in place continues identically', async () => {
     const { X, Y } = blobs(4, 40);
@@ -92,7 +93,7 @@ describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
     await a.fit(X, Y, { epochs: 2, batchSize: 7, learningRate: 0.1 });
     await b.fit(X, Y, { epochs: 2, batchSize: 7, learningRate: 0.1 });
     expect(bits(b.getParameters())).toEqual(bits(a.getParameters()));
-  });
+  }, 60_000);
 
   it.each(['momentum', 'adam'] as const)('carries %s state both ways: fit, then the worker, then fit equals fit throughout', async (optimizer) => {
     const { X, Y } = blobs(6, 30);
@@ -106,7 +107,7 @@ describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
     await a.fit(X, Y, options);
     await b.fit(X, Y, options); // the worker's state came back: the next in-place steps match too
     expect(bits(b.getParameters())).toEqual(bits(a.getParameters()));
-  });
+  }, 60_000);
 
   it('stops between batches on abort, keeps the weights trained so far and says aborted', async () => {
     // Aborted when this thread hears that the first epoch ended; the worker trains on meanwhile, so
@@ -131,7 +132,7 @@ describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
     expect(k).toBeGreaterThanOrEqual(1);
     expect(seen).toEqual([...Array(k).keys()]);
     await expectStoppedBetweenBatches(net, history, await create(spec(3)), X, Y, options);
-  });
+  }, 60_000);
 
   it('without SharedArrayBuffer (a page that is not cross-origin isolated) abort still stops it, between batches', async () => {
     const { X, Y } = blobs(5, 5_000);
@@ -153,7 +154,7 @@ describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
     expect(history.loss).toHaveLength(history.epochs);
     // The abort message gets in when the worker's fit yields to its event loop, which it does between batches too.
     await expectStoppedBetweenBatches(net, history, await create(spec(3)), X, Y, options);
-  });
+  }, 60_000);
 
   it('an already aborted signal trains nothing and changes nothing, as fit', async () => {
     const { X, Y } = blobs(6, 20);
@@ -165,7 +166,7 @@ describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
     expect(history).toEqual(await twin.fit(X, Y, { epochs: 5, signal: AbortSignal.abort() }));
     expect(bits(net.getParameters())).toEqual(before);
     expect(net.rng.state).toEqual(twin.rng.state);
-  });
+  }, 60_000);
 
   it('failures reject with the error fit would give and leave the network as it was', async () => {
     const { X, Y } = blobs(7, 30);
@@ -199,7 +200,7 @@ describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
     await expect(failingLater).rejects.toThrow('upload broke');
     expect(bits(net.getParameters())).toEqual(before);
     expect(net.rng.state).toEqual(rng);
-  });
+  }, 60_000);
 
   it('a network disposed while the worker trains rejects instead of writing into freed memory', async () => {
     const { X, Y } = blobs(8, 30);
@@ -208,7 +209,7 @@ describeRows(ROWS)('trainInWorker (%s)', ({ backend, create }) => {
     net.dispose();
     await expect(training).rejects.toThrow('trainInWorker: this network has been disposed');
     await expect(net.trainInWorker(X, Y)).rejects.toThrow('trainInWorker: this network has been disposed');
-  });
+  }, 60_000);
 });
 
 describe('trainInWorker beyond the basics', () => {
@@ -224,7 +225,7 @@ describe('trainInWorker beyond the basics', () => {
     expect(bits(b.getParameters())).toEqual(bits(a.getParameters()));
     a.dispose();
     b.dispose();
-  });
+  }, 60_000);
 
   it('refuses a network with a custom activation, whose functions cannot reach the worker', async () => {
     registerActivation('worker-softsign', { forward: (z) => z / (1 + Math.abs(z)), derivative: (z) => 1 / (1 + Math.abs(z)) ** 2 });

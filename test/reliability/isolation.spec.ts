@@ -25,6 +25,7 @@ const BATCH = 6;
 const create = (arch: Arch, row: Row) => row.create(arch.options);
 const batches = (arch: Arch, i: number) => Array.from({ length: STEPS }, (_, s) => dataFor(arch, BATCH, 1000 * i + s));
 
+// On the threaded row each test starts eight to sixteen worker threads: 30 s each, for a loaded machine.
 describeRows(ROWS)('isolation (%s)', (row) => {
   it('eight networks trained step by step in turn end bit-identical to each trained alone', async () => {
     const alone: number[][] = [];
@@ -46,7 +47,7 @@ describeRows(ROWS)('isolation (%s)', (row) => {
     nets.forEach((net, i) => net.predictBatch(dataFor(ARCHS[i], 100, i).x));
     expect(nets[1].predictBatch(x)).toEqual(before);
     nets.forEach((n) => n.dispose());
-  });
+  }, 30_000);
 
   it('concurrent fits (shuffled, several epochs) end bit-identical to the same fits run one after another', async () => {
     const fitData = ARCHS.map((a, i) => dataFor(a, 40, 77 + i));
@@ -66,7 +67,7 @@ describeRows(ROWS)('isolation (%s)', (row) => {
     const fresh = await Promise.all(ARCHS.map((a) => create(a, row)));
     fresh.forEach((net, i) => expect(bits(net), `network ${i} trained`).not.toEqual(sequential[i]));
     [...nets, ...fresh].forEach((n) => n.dispose());
-  });
+  }, 30_000);
 
   it('the same seed gives the same bits run after run: initial weights and after fit', async () => {
     const once = async () => {
@@ -84,7 +85,7 @@ describeRows(ROWS)('isolation (%s)', (row) => {
     const other = await row.create({ ...ARCHS[1].options, seed: 3 });
     expect(bits(other)).not.toEqual(first.initial);
     other.dispose();
-  });
+  }, 30_000);
 });
 
 it('a 2-thread Wasm network, fitting while single-thread ones fit beside it, ends bit-identical to one thread alone', async () => {
