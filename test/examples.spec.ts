@@ -51,7 +51,7 @@ describeRows(ONE_THREAD_ROWS)('bike sharing (the first project) on %s', ({ backe
     r.net.dispose();
     expect(r.validationMse).toBeLessThan(0.3);
     expect(r.trainMse).toBeLessThan(0.3);
-  });
+  }, 60_000);
 });
 
 describe('MNIST', () => {
@@ -62,5 +62,5 @@ describe('MNIST', () => {
     expect(splitDigits(digits).train.y.length).toBe(8000 * 10);
     expect(accuracy(net.predictBatch(test.x), test.y, 10)).toBeGreaterThan(0.9);
     net.dispose();
-  });
+  }, 60_000); // 0.5 s, 3 s on a loaded machine
 });

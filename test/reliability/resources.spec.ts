@@ -48,7 +48,7 @@ describeRows(ROWS)('resources (%s)', (row) => {
     expect([...pages]).toEqual([backend === 'wasm' ? 2 : 0]); // 2 × 64 KiB: module data and the arena
     expect((heap() - heap0) / MB).toBeLessThan(4);
     expect((rss() - rss0) / MB).toBeLessThan(64);
-  }, 60_000);
+  }, 120_000); // the threaded row: 220 worker threads started and stopped, 30 s on a loaded machine
 
   it('20,000 online steps on XOR: no memory grows, and the network learns XOR', async () => {
     const net = await xor(row, 1);
