@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Network, Random, registerActivation, type NetworkOptions } from '../src/index.js';
 import { toOnnx } from '../src/exchange/index.js';
-import { BACKENDS, worstMismatch } from './backends.js';
+import { ROWS, describeRows, worstMismatch } from './backends.js';
 
 interface DecodedModel {
   irVersion: { toNumber(): number } | number;
@@ -59,10 +59,10 @@ const architectures: Array<{ name: string; options: NetworkOptions; targets: (x:
   },
 ];
 
-describe.each(BACKENDS)('toOnnx: a network trained here, run by onnxruntime-web (%s backend)', (backend) => {
+describeRows(ROWS)('toOnnx: a network trained here, run by onnxruntime-web (%s)', ({ create }) => {
   it.each(architectures)('$name predicts the same within 1e-5, batch 1 and batch 6', async ({ options, targets }) => {
     const x = samples(new Random(41), 48, 4);
-    const net = await Network.create({ ...options, seed: 7, backend });
+    const net = await create({ ...options, seed: 7 });
     const before = net.getParameters();
     await net.fit(x, targets(x), { epochs: 15, batchSize: 8, learningRate: 0.1 });
     expect(worstMismatch(before, net.getParameters(), 1e-3)).not.toBeNull();

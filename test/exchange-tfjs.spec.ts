@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Network, Random, registerActivation, type NetworkOptions } from '../src/index.js';
 import { toTfjs, fromTfjs, saveTfjs, loadTfjs, type TfjsArtifactsInput } from '../src/exchange/index.js';
-import { BACKENDS, worstMismatch } from './backends.js';
+import { ONE_THREAD_ROWS, ROWS, describeRows, worstMismatch } from './backends.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -70,11 +70,11 @@ const architectures: Array<{ name: string; options: NetworkOptions; targets: (x:
   },
 ];
 
-describe.each(BACKENDS)('toTfjs: a network trained here, loaded by tf.loadLayersModel (%s backend)', (backend) => {
+describeRows(ROWS)('toTfjs: a network trained here, loaded by tf.loadLayersModel (%s)', ({ create }) => {
   it.each(architectures)('$name predicts the same within 1e-5', async ({ options, targets }) => {
     const rng = new Random(11);
     const x = samples(rng, 40, 3);
-    const net = await Network.create({ ...options, seed: 5, backend });
+    const net = await create({ ...options, seed: 5 });
     const before = net.getParameters();
     await net.fit(x, targets(x), { epochs: 20, batchSize: 8, learningRate: 0.1 });
     expect(worstMismatch(before, net.getParameters(), 1e-3)).not.toBeNull(); // training moved the weights
@@ -83,7 +83,7 @@ describe.each(BACKENDS)('toTfjs: a network trained here, loaded by tf.loadLayers
   });
 
   it('writes Keras kernels as inputs × units: kernel[k][j] is our weights[j][k]', async () => {
-    const net = await Network.create({ layers: [2, { units: 3, activation: 'relu' }, 1], seed: 1, backend });
+    const net = await create({ layers: [2, { units: 3, activation: 'relu' }, 1], seed: 1 });
     net.setWeights(0, [[1, 2], [3, 4], [5, 6]], [0.5, -0.5, 0.25]);
     const a = toTfjs(net);
     expect(a.weightSpecs.map((s) => [s.name, s.shape])).toEqual([
@@ -100,7 +100,7 @@ describe.each(BACKENDS)('toTfjs: a network trained here, loaded by tf.loadLayers
   it('a training config makes one TF.js SGD step move the weights as one step here (quadratic: rate × K/2)', async () => {
     const x = samples(new Random(21), 6, 3);
     const y = x.map((r) => [r[0], r[1] + r[2], -r[2]]);
-    const net = await Network.create({ layers: [3, { units: 4, activation: 'tanh' }, { units: 3, activation: 'identity' }], loss: 'quadratic', seed: 8, backend });
+    const net = await create({ layers: [3, { units: 4, activation: 'tanh' }, { units: 3, activation: 'identity' }], loss: 'quadratic', seed: 8 });
     const artifacts = toTfjs(net, { training: { learningRate: 0.2 } });
     const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     await model.trainOnBatch(tf.tensor2d(x), tf.tensor2d(y));
@@ -113,7 +113,7 @@ describe.each(BACKENDS)('toTfjs: a network trained here, loaded by tf.loadLayers
   it('binary cross-entropy with momentum: two TF.js steps match two steps here (rate × K)', async () => {
     const x = samples(new Random(22), 5, 2);
     const y = x.map((r) => [r[0] > 0 ? 1 : 0, r[1] > 0 ? 1 : 0]);
-    const net = await Network.create({ layers: [2, { units: 3, activation: 'relu' }, { units: 2, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed: 4, backend });
+    const net = await create({ layers: [2, { units: 3, activation: 'relu' }, { units: 2, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed: 4 });
     const artifacts = toTfjs(net, { training: { optimizer: 'momentum', learningRate: 0.3, momentum: 0.5 } });
     const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     for (let step = 0; step < 2; step++) {
@@ -126,7 +126,8 @@ describe.each(BACKENDS)('toTfjs: a network trained here, loaded by tf.loadLayers
   });
 });
 
-describe.each(BACKENDS)('fromTfjs: a model built and trained in TF.js (%s backend)', (backend) => {
+// fromTfjs builds a one-thread network, as fromJSON: on the threaded row it would repeat the wasm-simd row.
+describeRows(ONE_THREAD_ROWS)('fromTfjs: a model built and trained in TF.js (%s)', ({ backend, create }) => {
   it('Dense relu, Dropout, Dense tanh + LeakyReLU(0.01), Dense softmax: same predictions, loss from its training config', async () => {
     const rng = new Random(31);
     const x = samples(rng, 64, 4);
@@ -186,7 +187,7 @@ describe.each(BACKENDS)('fromTfjs: a model built and trained in TF.js (%s backen
   });
 
   it('toTfjs then fromTfjs gives back the same parameters exactly, and our loss (quadratic) from the metadata', async () => {
-    const net = await Network.create({ layers: [4, { units: 3, activation: 'leaky-relu' }, { units: 2, activation: 'tanh' }], seed: 6, backend });
+    const net = await create({ layers: [4, { units: 3, activation: 'leaky-relu' }, { units: 2, activation: 'tanh' }], seed: 6 });
     const back = fromTfjs(toTfjs(net), { backend });
     expect(back.spec).toEqual(net.spec);
     expect(back.getParameters()).toEqual(net.getParameters());

@@ -1,8 +1,8 @@
 // explain(trace): the office-hours walk-through (seeds/001) as exact text, the notebook's lines
 // corrected (z(1 − z) for the hidden derivative; w6 from its own gradient), and its options.
 import { describe, expect, it } from 'vitest';
-import { Network, explain } from '../src/index.js';
-import { BACKENDS } from './backends.js';
+import { explain } from '../src/index.js';
+import { JS, ROWS, describeRows } from './backends.js';
 import { sigmoidNet, officeHoursWeights } from './seed-networks.js';
 
 // Every number agrees with docs/seed-errata.md at 3 significant digits: dE/da3 = −0.0776,
@@ -48,9 +48,9 @@ Update (one SGD step)
   w6 = 0.6 − 0.2·(−0.0464) = 0.609
 `;
 
-describe.each(BACKENDS)('explain (%s backend)', (backend) => {
+describeRows(ROWS)('explain (%s)', (row) => {
   it('office hours 2-2-1, one step with α = 0.2: the exact walk-through', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights());
     const text = explain(net.trace([0, 1], [1], { learningRate: 0.2 }), { notation: 'office-hours' });
     expect(text).toBe(OFFICE_HOURS);
     expect(text).toContain('∂E/∂w5 = ∂E/∂ŷ · ∂ŷ/∂a3 · ∂a3/∂w5 = (−0.344) · 0.226 · 0.574 = −0.0446');
@@ -58,7 +58,7 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
   });
 
   it('markdown: headings and list items, same lines', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights());
     const md = explain(net.trace([0, 1], [1], { learningRate: 0.2 }), { format: 'markdown', notation: 'office-hours' });
     expect(md).toContain('#### Forward pass\n\n- a1 = w1·x1 + w3·x2 = 0.1·0 + 0.3·1 = 0.3\n');
     expect(md).toContain('#### Backward: layer 0 (hidden)\n');
@@ -66,7 +66,7 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
   });
 
   it('precision is in significant digits', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights());
     const text = explain(net.trace([0, 1], [1]), { precision: 6, notation: 'office-hours' });
     expect(text).toContain('ŷ = σ(a3) = 0.656206');
     expect(text).toContain('δ1 = ∂E/∂a1 = ∂E/∂z1 · ∂z1/∂a1 = (−0.0387798) · 0.244458 = −0.00948006');
@@ -74,7 +74,7 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
   });
 
   it('a batch lists each sample\'s values and writes gradients as means; biases are weights on a constant 1', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { bias: true });
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights(), { bias: true });
     const text = explain(net.trace([[0, 1], [1, 0]], [[1], [0]], { learningRate: 0.5 }), { notation: 'office-hours' });
     expect(text).toContain('2 samples (every gradient is the mean over them), with bias.');
     expect(text).toContain('a1 = w1·x1 + w3·x2 + b1 = [0.3, 0.1]');
@@ -84,14 +84,14 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
   });
 
   it('cross-entropy: δ = ŷ − y straight from the loss', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy' });
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy' });
     const text = explain(net.trace([0, 1], [1]), { notation: 'office-hours' });
     expect(text).toContain('δ3 = ∂E/∂a3 = ŷ − y = −0.344  (cross-entropy on a sigmoid: ∂E/∂ŷ · ∂ŷ/∂a cancel to ŷ − y)');
     expect(text).toContain('∂E/∂w5 = ∂E/∂a3 · ∂a3/∂w5 = (−0.344) · 0.574 = −0.197');
   });
 
   it("by default writes net.trace's symbols (z the weighted sum, a = f(z)): the notebook's lines with the two letters swapped", async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights());
     const trace = net.trace([0, 1], [1], { learningRate: 0.2 });
     const text = explain(trace);
     expect(text).toContain('Symbols (as in net.trace): x = input, z = Σ w·input, a = f(z), ŷ = output, δ = ∂E/∂z.');
@@ -100,12 +100,12 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
     const swap = (s: string) => s.replace(/[az](?=\d)/g, (c) => (c === 'a' ? 'z' : 'a'));
     const body = (s: string) => s.split('\n').slice(2).join('\n');
     expect(body(text)).toBe(body(swap(explain(trace, { notation: 'office-hours' }))));
-    const fused = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy' });
+    const fused = await sigmoidNet(row, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy' });
     expect(explain(fused.trace([0, 1], [1]))).toContain('δ3 = ∂E/∂z3 = ŷ − y = −0.344  (cross-entropy on a sigmoid: ∂E/∂ŷ · ∂ŷ/∂z cancel to ŷ − y)');
   });
 
   it('stays bounded on a big network: layers summarised, lines capped', async () => {
-    const net = await Network.create({ layers: [64, 32, 10], seed: 1, backend });
+    const net = await row.create({ layers: [64, 32, 10], seed: 1 });
     const x = Array.from({ length: 64 }, (_, i) => (i % 7) / 7);
     const y = Array.from({ length: 10 }, (_, i) => (i === 3 ? 1 : 0));
     const trace = net.trace([x], [y], { learningRate: 0.1 });
@@ -122,7 +122,7 @@ describe.each(BACKENDS)('explain (%s backend)', (backend) => {
 describe('explain: arguments', () => {
   it('rejects what it cannot explain, naming the argument', async () => {
     expect(() => explain({} as never)).toThrow(/explain: trace: expected what net.trace returns, got an object/);
-    const net = await sigmoidNet('js', [2, 1], [[[0.1, 0.2]]]);
+    const net = await sigmoidNet(JS, [2, 1], [[[0.1, 0.2]]]);
     const t = net.trace([0, 1], [1]);
     expect(() => explain(t, { precision: 0 })).toThrow(/explain: precision: expected a whole number from 1 to 17, got number 0/);
     expect(() => explain(t, { format: 'html' as never })).toThrow(/explain: format: expected one of 'text', 'markdown', got the string "html"/);

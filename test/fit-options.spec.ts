@@ -1,10 +1,10 @@
-// fit's options on both backends: early stopping and the weights it restores, errorThreshold,
+// fit's options on every backend row: early stopping and the weights it restores, errorThreshold,
 // training accuracy, onBatchEnd, learning-rate schedules, yielding to the event loop, aborting
 // between batches, and bad options rejected before anything changes.
 import { describe, expect, it } from 'vitest';
-import { Network, type BatchLogs, type FitOptions } from '../src/index.js';
+import { type BatchLogs, type FitOptions } from '../src/index.js';
 import { blobs } from './blobs.js';
-import { BACKENDS, type TestBackend } from './backends.js';
+import { ROWS, describeRows, type Row } from './backends.js';
 
 /**
  * Validation targets with every fourth label rotated to another class: the validation loss first
@@ -12,15 +12,15 @@ import { BACKENDS, type TestBackend } from './backends.js';
  */
 const overfitting = (Y: number[][]) => Y.map((row, i) => (i % 4 === 0 ? [row[2], row[0], row[1]] : row));
 
-const classifier = (backend: TestBackend, seed = 3) =>
-  Network.create({ layers: [4, 8, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed, backend });
+const classifier = (row: Row, seed = 3) =>
+  row.create({ layers: [4, 8, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed });
 
-describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
+describeRows(ROWS)('fit options (%s)', (row) => {
   describe('early stopping', () => {
     it('stops once valLoss stops improving and restores the weights of the best epoch', async () => {
       const { X, Y } = blobs(1, 60);
       const valY = overfitting(Y);
-      const net = await classifier(backend);
+      const net = await classifier(row);
       const atEpochEnd: Float32Array[] = [];
       const h = await net.fit(X, Y, {
         epochs: 50, batchSize: 10, learningRate: 0.5, validationData: [X, valY],
@@ -41,7 +41,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
     it('restoreBestWeights: false keeps the last epoch\'s weights', async () => {
       const { X, Y } = blobs(1, 60);
       const valY = overfitting(Y);
-      const net = await classifier(backend);
+      const net = await classifier(row);
       let last: Float32Array | null = null;
       const h = await net.fit(X, Y, {
         epochs: 50, batchSize: 10, learningRate: 0.5, validationData: [X, valY],
@@ -54,7 +54,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
 
     it('minDelta: a smaller improvement does not count (monitor: loss)', async () => {
       const { X, Y } = blobs(2, 40);
-      const net = await classifier(backend);
+      const net = await classifier(row);
       const atEpochEnd: Float32Array[] = [];
       const h = await net.fit(X, Y, {
         epochs: 20, batchSize: 8, learningRate: 0.2,
@@ -69,7 +69,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
     it('running out of epochs also ends on the best weights; without early stopping bestEpoch is still reported', async () => {
       const { X, Y } = blobs(1, 60);
       const valY = overfitting(Y);
-      const net = await classifier(backend);
+      const net = await classifier(row);
       const atEpochEnd: Float32Array[] = [];
       const h = await net.fit(X, Y, {
         epochs: 7, batchSize: 10, learningRate: 0.5, validationData: [X, valY],
@@ -81,7 +81,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
       expect(h.bestEpoch).toBeLessThan(6);
       expect(net.getParameters()).toEqual(atEpochEnd[h.bestEpoch!]);
 
-      const plain = await classifier(backend);
+      const plain = await classifier(row);
       const p = await plain.fit(X, Y, { epochs: 7, batchSize: 10, learningRate: 0.5, validationData: [X, valY] });
       expect(p.bestEpoch).toBe(h.bestEpoch);
       expect(plain.getParameters()).toEqual(atEpochEnd[6]); // nothing restored
@@ -89,7 +89,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
   });
 
   it('errorThreshold stops at the first epoch whose training loss is below it', async () => {
-    const net = await Network.create({ layers: [2, { units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'quadratic', seed: 1, backend });
+    const net = await row.create({ layers: [2, { units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'quadratic', seed: 1 });
     const h = await net.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], {
       epochs: 5000, batchSize: 4, learningRate: 0.5, optimizer: 'momentum', errorThreshold: 0.01,
     });
@@ -101,7 +101,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
 
   it("metrics: ['accuracy'] records training accuracy from each batch's outputs before its update", async () => {
     const { X, Y } = blobs(4, 30);
-    const net = await classifier(backend);
+    const net = await classifier(row);
     const before = net.evaluate(X, Y);
     const batches: BatchLogs[] = [];
     const h = await net.fit(X, Y, { epochs: 1, batchSize: 30, shuffle: false, learningRate: 0.5, metrics: ['accuracy'], onBatchEnd: (_b, logs) => void batches.push(logs) });
@@ -124,7 +124,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
 
   it('onBatchEnd is called once per batch with its loss and size; the epoch loss is their weighted mean', async () => {
     const { X, Y } = blobs(5, 10);
-    const net = await classifier(backend);
+    const net = await classifier(row);
     const calls: Array<[number, BatchLogs]> = [];
     const h = await net.fit(X, Y, { epochs: 2, batchSize: 3, learningRate: 0.1, onBatchEnd: (batch, logs) => void calls.push([batch, logs]) });
     expect(calls.map(([b]) => b)).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
@@ -140,8 +140,8 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
 
   it('an abort during an epoch stops before the next batch; the finished batches are applied', async () => {
     const { X, Y } = blobs(6, 40);
-    const net = await classifier(backend, 9);
-    const twin = await classifier(backend, 9);
+    const net = await classifier(row, 9);
+    const twin = await classifier(row, 9);
     const controller = new AbortController();
     let batches = 0;
     const h = await net.fit(X, Y, {
@@ -159,7 +159,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
 
   it('an abort from a timer lands between batches of one long epoch (yieldEvery: 0)', async () => {
     const { X, Y } = blobs(7, 400);
-    const net = await classifier(backend);
+    const net = await classifier(row);
     const controller = new AbortController();
     let batches = 0;
     let batchesAtAbort = -1;
@@ -175,7 +175,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
   it('yieldEvery: timers run between batches at 0, never during a fit at Infinity', async () => {
     const { X, Y } = blobs(8, 64);
     const run = async (yieldEvery: number) => {
-      const net = await classifier(backend);
+      const net = await classifier(row);
       let ticked = false;
       setImmediate(() => (ticked = true));
       const seen: boolean[] = [];
@@ -196,8 +196,8 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
       [{ type: 'exponential', rate: 0.5 }, [0.4, 0.2, 0.1, 0.05, 0.025]],
     ];
     for (const [schedule, rates] of cases) {
-      const net = await classifier(backend);
-      const twin = await classifier(backend);
+      const net = await classifier(row);
+      const twin = await classifier(row);
       const h = await net.fit(X, Y, { epochs: 5, batchSize: 12, shuffle: false, learningRate: 0.4, optimizer: 'adam', learningRateSchedule: schedule });
       expect(h.learningRate).toEqual(rates);
       for (const learningRate of rates) twin.trainStep(X, Y, { learningRate, optimizer: 'adam' });
@@ -208,10 +208,10 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
   it("the optimizer's state carries over between fit calls: two fits of one epoch are one fit of two", async () => {
     const { X, Y } = blobs(12, 12);
     const options = { batchSize: 12, shuffle: false, learningRate: 0.05, optimizer: 'adam' as const, weightDecay: 0.1 };
-    const twice = await classifier(backend);
+    const twice = await classifier(row);
     await twice.fit(X, Y, { ...options, epochs: 1 });
     await twice.fit(X, Y, { ...options, epochs: 1 });
-    const once = await classifier(backend);
+    const once = await classifier(row);
     await once.fit(X, Y, { ...options, epochs: 2 });
     expect(twice.getParameters()).toEqual(once.getParameters());
     // Switching to sgd and back starts Adam afresh, so the third epoch differs.
@@ -223,7 +223,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
 
   it('a second fit while one runs is refused; the first finishes', async () => {
     const { X, Y } = blobs(10, 40);
-    const net = await classifier(backend);
+    const net = await classifier(row);
     const first = net.fit(X, Y, { epochs: 3, batchSize: 4, yieldEvery: 0 });
     await expect(net.fit(X, Y)).rejects.toThrow(/fit: this network is already training/);
     expect((await first).epochs).toBe(3);
@@ -232,7 +232,7 @@ describe.each(BACKENDS)('fit options (%s backend)', (backend) => {
 
   it('bad fit options throw a named error before any weight changes', async () => {
     const { X, Y } = blobs(11, 12);
-    const net = await classifier(backend);
+    const net = await classifier(row);
     net.trainStep(X, Y, { learningRate: 0.1 });
     const before = net.getParameters();
     const bad: Array<[object, RegExp]> = [

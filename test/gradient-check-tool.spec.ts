@@ -1,17 +1,17 @@
 // gradientCheck, the public tool (test/gradient-check.spec.ts checks the library's gradients with
 // its own loop): centred differences through evaluate, weights restored bit for bit afterwards.
-import { describe, expect, it } from 'vitest';
-import { Network, Random, gradientCheck } from '../src/index.js';
-import { BACKENDS } from './backends.js';
+import { expect, it } from 'vitest';
+import { Random, gradientCheck } from '../src/index.js';
+import { ROWS, describeRows } from './backends.js';
 import { sigmoidNet, officeHoursWeights } from './seed-networks.js';
 
 function batch(rng: Random, rows: number, width: number): number[][] {
   return Array.from({ length: rows }, () => Array.from({ length: width }, () => 2 * rng.uniform() - 1));
 }
 
-describe.each(BACKENDS)('gradientCheck (%s backend)', (backend) => {
+describeRows(ROWS)('gradientCheck (%s)', (row) => {
   it('passes on a real network and restores every parameter exactly', async () => {
-    const net = await Network.create({ layers: [3, { units: 4, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], seed: 2, backend });
+    const net = await row.create({ layers: [3, { units: 4, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], seed: 2 });
     const rng = new Random(4);
     const X = batch(rng, 4, 3);
     const Y = [[1, 0], [0, 1], [1, 1], [0, 0]];
@@ -26,14 +26,14 @@ describe.each(BACKENDS)('gradientCheck (%s backend)', (backend) => {
   });
 
   it('office hours 2-2-1: the analytic numbers agree with the differences', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights());
     const r = gradientCheck(net, [[0, 1]], [[1]], { epsilon: 1e-2 });
     expect(r.passed).toBe(true);
     expect(r.checked).toBe(6);
   });
 
   it('validates its arguments and leaves the weights alone when it throws', async () => {
-    const net = await Network.create({ layers: [2, 1], seed: 1, backend });
+    const net = await row.create({ layers: [2, 1], seed: 1 });
     const before = net.getParameters();
     expect(() => gradientCheck(net, [[1, 2]], [[1]], { epsilon: 0 })).toThrow(/gradientCheck: epsilon: expected a finite number > 0, got number 0/);
     expect(() => gradientCheck(net, [[1, 2]], [[1]], { eps: 1 } as never)).toThrow(/gradientCheck: options: unknown option "eps"/);

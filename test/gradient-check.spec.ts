@@ -1,11 +1,11 @@
 // Centred finite differences against gradients() for every activation × loss pair that
-// makes sense, on both backends. The network computes in float32, so the check perturbs a
+// makes sense, on every backend row. The network computes in float32, so the check perturbs a
 // float64 copy of the parameters, evaluates the loss through the network itself (evaluate),
 // and uses a step large enough for float32 round-off (ε = 1e-2 with a second-order-accurate
 // centred difference on smooth functions).
-import { describe, expect, it } from 'vitest';
-import { Network, Random, type ActivationName, type LossName } from '../src/index.js';
-import { BACKENDS } from './backends.js';
+import { expect, it } from 'vitest';
+import { Random, type ActivationName, type LossName } from '../src/index.js';
+import { ROWS, describeRows, type Row } from './backends.js';
 
 const HIDDEN: ActivationName[] = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'identity'];
 const PAIRS: Array<{ output: ActivationName; loss: LossName; outputs: number }> = [
@@ -26,12 +26,11 @@ function data(rng: Random, rows: number, width: number, oneHot: boolean): number
 }
 
 /** Largest relative error of the analytic gradient against centred differences. */
-async function worstRelativeError(backend: 'js' | 'wasm', hidden: ActivationName, output: ActivationName, loss: LossName, outputs: number) {
-  const net = await Network.create({
+async function worstRelativeError(row: Row, hidden: ActivationName, output: ActivationName, loss: LossName, outputs: number) {
+  const net = await row.create({
     layers: [4, { units: 5, activation: hidden }, { units: outputs, activation: output }],
     loss,
     seed: 7,
-    backend,
   });
   const rng = new Random(11);
   const X = data(rng, 3, 4, false).map((r) => r.map((v) => 2 * v - 1));
@@ -67,11 +66,11 @@ async function worstRelativeError(backend: 'js' | 'wasm', hidden: ActivationName
   return { worst, where };
 }
 
-describe.each(BACKENDS)('gradient check (%s backend)', (backend) => {
+describeRows(ROWS)('gradient check (%s)', (row) => {
   for (const hidden of HIDDEN) {
     for (const { output, loss, outputs } of PAIRS) {
       it(`${hidden} hidden, ${output} output, ${loss} loss`, async () => {
-        const { worst, where } = await worstRelativeError(backend, hidden, output, loss, outputs);
+        const { worst, where } = await worstRelativeError(row, hidden, output, loss, outputs);
         // float32 forward passes and ε = 1e-2 bound the agreement at about 1e-3 relative; relu's kink
         // at z = 0 makes a centred difference that straddles it less exact, hence its looser bound.
         expect(worst, where).toBeLessThan(hidden === 'relu' || hidden === 'leaky-relu' || output === 'relu' || output === 'leaky-relu' ? 2e-2 : 5e-3);

@@ -1,25 +1,26 @@
 // The Network API: shapes, copies, and bad input that throws a clear error and changes nothing.
 import { describe, expect, it } from 'vitest';
 import { Network, NonFiniteError } from '../src/index.js';
-import { BACKENDS } from './backends.js';
+import { ROWS, describeRows, type Row } from './backends.js';
 
-const make = (backend: 'js' | 'wasm', extra: object = {}) =>
-  Network.create({ layers: [2, { units: 3, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], seed: 3, backend, ...extra });
+const make = (row: Row) => row.create({ layers: [2, { units: 3, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], seed: 3 });
 
 /** Every parameter of the network, to compare before and after a failed call. */
 const snapshot = (net: Network) => Array.from(net.getParameters());
 
-describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
+describeRows(ROWS)('Network API (%s)', (row) => {
+  const { backend, create } = row;
   it('reports the backend it runs and the architecture', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     expect(net.backend).toBe(backend);
     expect(net.kernel).toMatch(backend === 'wasm' ? /^wasm/ : /^js$/);
+    expect([net.kernel, net.threads]).toEqual([row.name, row.threads]);
     expect([net.inputs, net.outputs, net.layerCount]).toEqual([2, 2, 2]);
     expect(net.parameterCount).toBe(3 * 2 + 3 + 2 * 3 + 2);
   });
 
   it('initialises weights from N(0, 1/√fan_in) with zero biases, the same on every backend', async () => {
-    const net = await Network.create({ layers: [400, 300, 1], seed: 9, backend });
+    const net = await create({ layers: [400, 300, 1], seed: 9 });
     const { weights, bias } = net.getWeights(0);
     const mean = weights.reduce((s, v) => s + v, 0) / weights.length;
     const sd = Math.sqrt(weights.reduce((s, v) => s + (v - mean) ** 2, 0) / weights.length);
@@ -31,7 +32,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('predictBatch equals predict row by row, in all accepted sample forms', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     const X = [[0.1, -0.2], [1, 2], [-3, 0.5]];
     const batch = net.predictBatch(X);
     expect(batch.length).toBe(6);
@@ -41,7 +42,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('returns copies, never views into backend memory', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     const w = net.getWeights(0);
     w.weights[0] = 123;
     expect(net.getWeights(0).weights[0]).not.toBe(123);
@@ -51,7 +52,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('setWeights accepts [units][inputs] rows or flat row-major, and a bias', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     net.setWeights(0, [[1, 2], [3, 4], [5, 6]], [0.5, 0.25, 0]);
     expect(Array.from(net.getWeights(0).weights)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Array.from(net.getWeights(0).bias!)).toEqual([0.5, 0.25, 0]);
@@ -61,7 +62,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('names the real row of a bad value beyond the first chunk, in every sample form', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     const flat = new Float32Array(5000 * 2).fill(0.5);
     flat[2 * 4321 + 1] = NaN;
     expect(() => net.predictBatch(flat)).toThrow(/predictBatch: inputs: row 4321, column 1 is NaN/);
@@ -73,7 +74,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   it('checks a typed-array training set: finds +∞ and −∞ together, passes float32 extremes', async () => {
     // fit checks a flat Float32Array in the arena with the backend's countNonFinite (the JS one sums in
     // float64, finite exactly when every value is) before scanning to name the bad value.
-    const net = await make(backend);
+    const net = await make(row);
     const before = snapshot(net);
     const x = new Float32Array(3000 * 2).fill(3.4e38); // every value finite; their float64 sum too
     const y = new Float32Array(3000 * 2).fill(0.5);
@@ -89,7 +90,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   it("checks fit's Float32Array inputs in the arena and its held-out rows on the way, naming the caller's row", async () => {
     // fit packs a flat Float32Array without a first copy and checks it with the kernel; the
     // validationSplit tail is copied apart and checked there. Either way the row is the caller's.
-    const net = await make(backend);
+    const net = await make(row);
     const before = snapshot(net);
     const rows = 50_000;
     const x = new Float32Array(rows * 2).fill(0.25);
@@ -108,7 +109,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('grows its batch buffers for a larger batch without losing the weights', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     const before = snapshot(net);
     const X = Array.from({ length: 5000 }, (_, i) => [Math.sin(i), Math.cos(i)]);
     const out = net.predictBatch(X);
@@ -148,7 +149,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
     ];
     for (const [name, call, message] of cases) {
       it(name, async () => {
-        const net = await make(backend);
+        const net = await make(row);
         net.trainStep([[0.5, -0.5]], [[1, 0]], { learningRate: 0.1 }); // batch buffers hold real data
         const before = snapshot(net);
         await expect(async () => call(net)).rejects.toThrow(message);
@@ -158,7 +159,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('does not update on a non-finite loss and says why', async () => {
-    const net = await Network.create({ layers: [1, { units: 1, activation: 'identity' }], bias: false, seed: 1, backend });
+    const net = await create({ layers: [1, { units: 1, activation: 'identity' }], bias: false, seed: 1 });
     net.setWeights(0, [[3e38]]);
     const before = snapshot(net);
     expect(() => net.trainStep([[10]], [[0]], { learningRate: 0.1 })).toThrow(NonFiniteError);
@@ -180,7 +181,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('a disposed network throws on use', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     net.dispose();
     expect(() => net.predict([1, 2])).toThrow(/predict: this network has been disposed/);
     expect(() => net.trainStep([[1, 2]], [[1, 0]])).toThrow(/trainStep: this network has been disposed/);
@@ -190,7 +191,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('trainStep with learning rate 0 changes nothing and returns the loss', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     const before = snapshot(net);
     const loss = net.trainStep([[1, 2]], [[1, 0]], { learningRate: 0 });
     expect(loss).toBeGreaterThan(0);
@@ -199,7 +200,7 @@ describe.each(BACKENDS)('Network API (%s backend)', (backend) => {
   });
 
   it('evaluate reports accuracy for class labels only', async () => {
-    const net = await make(backend);
+    const net = await make(row);
     const ev = net.evaluate([[1, 2], [3, 4]], [[1, 0], [0, 1]]);
     expect(ev.accuracy).toBeDefined();
     expect([0, 0.5, 1]).toContain(ev.accuracy);

@@ -8,7 +8,7 @@ import { ThreadedWasmBackend } from '../src/backends/wasm/threaded.js';
 import { createBackend } from '../src/backends/index.js';
 import type { Backend } from '../src/backends/backend.js';
 import { blobs } from './blobs.js';
-import { BACKENDS, worstMismatch, type TestBackend } from './backends.js';
+import { JS, ROWS, WASM_ROWS, describeRows, worstMismatch, type Row } from './backends.js';
 
 const X = [[0.05, 0.1], [0.3, -0.2]];
 const Y = [[0.01], [0.99]];
@@ -95,8 +95,8 @@ function referenceSteps(options: Required<Pick<StepOptions, 'learningRate'>> & S
   return out;
 }
 
-async function mazur(backend: TestBackend, threads = 1): Promise<Network> {
-  const net = await Network.create({ layers: [2, 2, 1], loss: 'quadratic', seed: 1, backend, threads });
+async function mazur(row: Row): Promise<Network> {
+  const net = await row.create({ layers: [2, 2, 1], loss: 'quadratic', seed: 1 });
   net.setWeights(0, [[0.15, 0.2], [0.25, 0.3]], [0.35, 0.35]);
   net.setWeights(1, [[0.4, 0.45]], [0.6]);
   return net;
@@ -114,16 +114,16 @@ const CASES: Array<[string, Required<Pick<StepOptions, 'learningRate'>> & StepOp
   ['adam with weight decay', { optimizer: 'adam', learningRate: 0.01, weightDecay: 2 }],
 ];
 
-describe.each(BACKENDS)('optimizers on a 2-2-1 network (%s backend)', (backend) => {
+describeRows(ROWS)('optimizers on a 2-2-1 network (%s)', (row) => {
   it('the float64 reference gradient is the network\'s own', async () => {
-    const net = await mazur(backend);
+    const net = await mazur(row);
     const g = net.gradients(X, Y);
     const flat = [...g[0].weights, ...g[0].bias!, ...g[1].weights, ...g[1].bias!];
     expect(worstMismatch(flat, gradient(Float64Array.from(P0)), 1e-7)).toBeNull();
   });
 
   it.each(CASES)('%s: three trainSteps match the formula step by step', async (_name, options) => {
-    const net = await mazur(backend);
+    const net = await mazur(row);
     const want = referenceSteps(options, 3);
     for (let s = 0; s < 3; s++) {
       net.trainStep(X, Y, options);
@@ -134,7 +134,7 @@ describe.each(BACKENDS)('optimizers on a 2-2-1 network (%s backend)', (backend) 
   });
 
   it("sgd's weight decay is Nielsen's w ← (1 − ηλ/n)w − η·ḡ, with n the training set's size in fit; biases are not decayed", async () => {
-    const net = await mazur(backend);
+    const net = await mazur(row);
     // Two batches of one sample each per epoch: n = 2 (the set), not 1 (the batch).
     await net.fit(X, Y, { epochs: 1, batchSize: 1, shuffle: false, learningRate: 0.5, weightDecay: 0.4 });
     const p = Float64Array.from(P0);
@@ -147,7 +147,7 @@ describe.each(BACKENDS)('optimizers on a 2-2-1 network (%s backend)', (backend) 
   });
 
   it('switching optimizer starts from fresh state: adam, sgd, then adam again from t = 1', async () => {
-    const net = await mazur(backend);
+    const net = await mazur(row);
     const adam = { optimizer: 'adam' as const, learningRate: 0.01 };
     net.trainStep(X, Y, adam);
     net.trainStep(X, Y, adam);
@@ -163,8 +163,8 @@ describe.each(BACKENDS)('optimizers on a 2-2-1 network (%s backend)', (backend) 
   });
 
   it('bad optimizer options throw a named error and change nothing, not even the optimizer state', async () => {
-    const net = await mazur(backend);
-    const twin = await mazur(backend);
+    const net = await mazur(row);
+    const twin = await mazur(row);
     const momentum = { optimizer: 'momentum' as const, learningRate: 0.5 };
     net.trainStep(X, Y, momentum);
     twin.trainStep(X, Y, momentum);
@@ -203,15 +203,14 @@ const PARITY: Array<[string, StepOptions]> = [
   ['adam with weight decay', { optimizer: 'adam', learningRate: 0.01, weightDecay: 0.5 }],
 ];
 
-describe('Wasm against JS, each optimizer over six steps', () => {
+describeRows(WASM_ROWS)('%s against JS, each optimizer over six steps', (row) => {
   it.each(PARITY)('%s', async (_name, options) => {
     const { X, Y } = blobs(3, 160);
-    const run = async (backend: TestBackend) => {
-      const net = await Network.create({
+    const run = async (on: Row) => {
+      const net = await on.create({
         layers: [4, { units: 17, activation: 'tanh' }, { units: 9, activation: 'relu' }, { units: 3, activation: 'softmax' }],
         loss: 'categorical-cross-entropy',
         seed: 8,
-        backend,
       });
       const params: Float32Array[] = [];
       for (let s = 0; s < 6; s++) {
@@ -221,8 +220,8 @@ describe('Wasm against JS, each optimizer over six steps', () => {
       }
       return params;
     };
-    const js = await run('js');
-    const wasm = await run('wasm');
+    const js = await run(JS);
+    const wasm = await run(row);
     for (let s = 0; s < 6; s++) expect(worstMismatch(wasm[s], js[s], 1e-5), `step ${s + 1}`).toBeNull();
     expect(worstMismatch(js[5], js[0], 1e-3)).not.toBeNull(); // the steps moved the weights
   });

@@ -1,5 +1,5 @@
-// Saving and loading: the JSON and binary forms round-trip bit for bit on both backends and
-// across them, the binary layout is the documented one, and every malformed input (each
+// Saving and loading: the JSON and binary forms round-trip bit for bit on every backend row
+// and across backends, the binary layout is the documented one, and every malformed input (each
 // truncation, each damaged byte, wrong sizes, versions, fields) is refused with a message
 // that says what is wrong. save/load write and read files in either form.
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Network, Random } from '../src/index.js';
 import { crc32 } from '../src/persist/binary.js';
-import { BACKENDS, worstMismatch } from './backends.js';
+import { ROWS, describeRows, worstMismatch, type Row } from './backends.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-persist-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,12 +20,11 @@ const bits = (f: Float32Array) => new Uint32Array(f.buffer.slice(f.byteOffset, f
 /** Values a careless encoder loses: -0, the smallest subnormal, the largest float32, non-representable decimals. */
 const AWKWARD = [-0, 1.4e-45, -3.4028234663852886e38, 0.1, 1 / 3, -2.5, 1e-38, 7];
 
-async function classifier(backend: 'js' | 'wasm', seed = 5) {
-  return Network.create({
+async function classifier(row: Row, seed = 5) {
+  return row.create({
     layers: [4, { units: 5, activation: 'leaky-relu' }, { units: 3, activation: 'softmax' }],
     loss: 'categorical-cross-entropy',
     seed,
-    backend,
   });
 }
 
@@ -129,11 +128,13 @@ describe('round trips of random architectures and bit patterns', () => {
   });
 });
 
-describe.each(BACKENDS)('round trips (%s backend)', (backend) => {
+describeRows(ROWS)('round trips (%s)', (row) => {
+  // Loading always builds a one-thread network: the threaded row's loads run its build on one thread.
+  const { backend } = row;
   const other = backend === 'js' ? 'wasm' : 'js';
 
   it('toJSON and toBuffer round-trip bit-identical parameters, -0 and subnormals included', async () => {
-    const net = await classifier(backend);
+    const net = await classifier(row);
     net.setWeights(0, Float32Array.from({ length: 20 }, (_, i) => AWKWARD[i % AWKWARD.length]), AWKWARD.slice(0, 5));
     const want = bits(net.getParameters());
     for (const to of [backend, other] as const) {
@@ -147,8 +148,8 @@ describe.each(BACKENDS)('round trips (%s backend)', (backend) => {
     }
   });
 
-  it(`a trained network saved on ${backend} predicts the same when loaded on ${other}`, async () => {
-    const net = await classifier(backend, 9);
+  it(`a trained network saved on ${row} predicts the same when loaded on ${other}`, async () => {
+    const net = await classifier(row, 9);
     const X = inputs(2, 40);
     const Y = X.map((x) => [x[0] > 0 ? 1 : 0, x[0] <= 0 && x[1] > 0 ? 1 : 0, x[0] <= 0 && x[1] <= 0 ? 1 : 0]);
     await net.fit(X, Y, { epochs: 5, batchSize: 8, learningRate: 0.1 });
@@ -162,7 +163,7 @@ describe.each(BACKENDS)('round trips (%s backend)', (backend) => {
   });
 
   it('save/load: .json writes JSON, anything else binary, format overrides; load tells them apart by content', async () => {
-    const net = await classifier(backend, 11);
+    const net = await classifier(row, 11);
     const want = bits(net.getParameters());
     const cases = [
       { file: 'model.json', options: {}, json: true },

@@ -1,9 +1,8 @@
 // The small networks of the worked examples (the learners' notes this project grew from, not shipped in the repo), built with their exact weights,
 // and the comparison helpers test/worked-examples.spec.ts uses against float64 references.
 import { expect } from 'vitest';
-import { Network } from '../src/index.js';
-
-export type WorkedBackend = 'js' | 'wasm';
+import type { Network } from '../src/index.js';
+import type { Row } from './backends.js';
 
 /**
  * Float32 tolerance: |actual − expected| ≤ REL·max(|expected|, scale) + ABS. REL = 1e-6 is about
@@ -40,18 +39,17 @@ export function printed(value: number, decimals: number): number {
 
 /** x ↦ y for a bias-free net of sigmoid layers with the given weights ([units][inputs] per layer). */
 export async function sigmoidNet(
-  backend: WorkedBackend,
+  row: Row,
   widths: number[],
   weights: number[][][],
   options: { bias?: boolean; loss?: 'quadratic' | 'binary-cross-entropy'; activation?: 'sigmoid' | 'identity' } = {},
 ): Promise<Network> {
   const activation = options.activation ?? 'sigmoid';
-  const net = await Network.create({
+  const net = await row.create({
     layers: [widths[0], ...widths.slice(1).map((units) => ({ units, activation }))],
     loss: options.loss ?? 'quadratic',
     bias: options.bias ?? false,
     seed: 1,
-    backend,
   });
   weights.forEach((w, i) => {
     if (options.bias) net.setWeights(i, w, new Array(w.length).fill(0));

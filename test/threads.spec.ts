@@ -46,7 +46,7 @@ describe('threaded Wasm backend', () => {
     expect(two.dx).toEqual(one.dx);
     expect(two.w).toEqual(one.w);
     expect(two.bad).toBe(0);
-  });
+  }, 60_000);
 
   // Activations and the row gather are cut by rows in multiples of 4 (see threaded.ts), so
   // each slice's SIMD loop sees the values one thread's would: the results are the same bits.
@@ -81,7 +81,7 @@ describe('threaded Wasm backend', () => {
     expect(jobs() - before).toBeGreaterThanOrEqual(rows * cols >= 65536 ? 13 : 3); // exp-based ones from 8,192 values, all from 65,536
     for (const key of Object.keys(one)) expect(two[key], key).toEqual(one[key]);
     expect(one.gather.subarray(cols, 2 * cols)).toEqual(z.subarray(order[1] * cols, (order[1] + 1) * cols));
-  });
+  }, 60_000); // toEqual walks 180,000 floats per activation, about a second each; several on a loaded machine
 
   it('dispose() stops the workers and lets go of the shared memory', async () => {
     const be = await ThreadedWasmBackend.create(2);

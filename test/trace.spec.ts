@@ -1,15 +1,15 @@
 // net.trace on the seed notes' worked examples: every recorded number against the float64
-// references of test/worked-examples.spec.ts (and docs/seed-errata.md), on both backends; the two
-// backends' traces against each other; and the trace leaving the network as it was.
-import { describe, expect, it } from 'vitest';
-import { Network, Random, type Trace } from '../src/index.js';
-import { BACKENDS, worstMismatch } from './backends.js';
+// references of test/worked-examples.spec.ts (and docs/seed-errata.md), on every backend row; each
+// Wasm row's trace against JS's; and the trace leaving the network as it was.
+import { expect, it } from 'vitest';
+import { Random, type Trace } from '../src/index.js';
+import { JS, ROWS, WASM_ROWS, describeRows, worstMismatch, type Row } from './backends.js';
 import { expectClose, sigmoidNet, singleUnitWeights, udacity211Weights, officeHoursWeights, officeHoursOrder } from './seed-networks.js';
 
-describe.each(BACKENDS)('net.trace on the worked examples (%s backend)', (backend) => {
+describeRows(ROWS)('net.trace on the worked examples (%s)', (row) => {
   // seeds/001 office hours 2-2-1: w1..w6 = 0.1..0.6, x = [0, 1], y = 1, α = 0.2, no bias.
   it('office hours 2-2-1: every layer\'s z, a, dE/da, f\'(z), δ, gradients, Wᵀδ and the stepped weights', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights());
     const t = net.trace([0, 1], [1], { learningRate: 0.2 });
     expect(t.batch).toBe(1);
     expect(t.layers.map((l) => [l.inputs, l.units, l.activation])).toEqual([[2, 2, 'sigmoid'], [2, 1, 'sigmoid']]);
@@ -44,7 +44,7 @@ describe.each(BACKENDS)('net.trace on the worked examples (%s backend)', (backen
   });
 
   it('single sigmoid unit (seeds/003 "Gradient Descent[Single Unit]: The Code")', async () => {
-    const net = await sigmoidNet(backend, [2, 1], singleUnitWeights());
+    const net = await sigmoidNet(row, [2, 1], singleUnitWeights());
     const t = net.trace([0.1, 0.3], [0.2], { learningRate: 0.5 });
     const [l] = t.layers;
     expectClose(l.z, [0.07], 'h', 0.15);
@@ -56,7 +56,7 @@ describe.each(BACKENDS)('net.trace on the worked examples (%s backend)', (backen
   });
 
   it('2-1-1 (seeds/003 "Backpropagation: Working through an example")', async () => {
-    const net = await sigmoidNet(backend, [2, 1, 1], udacity211Weights());
+    const net = await sigmoidNet(row, [2, 1, 1], udacity211Weights());
     const t = net.trace([[0.1, 0.3]], [[1]], { learningRate: 0.5 });
     const [h, o] = t.layers;
     expectClose(h.z, [-0.01999999999999999], 'h', 0.06);
@@ -73,7 +73,7 @@ describe.each(BACKENDS)('net.trace on the worked examples (%s backend)', (backen
 
   // seeds/004 "Key Ideas": the minibatch gradient is the mean over its samples, biases too.
   it('a batch: gradients and loss are the means net.gradients and trainStep use', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { bias: true });
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights(), { bias: true });
     net.setWeights(0, officeHoursWeights()[0], [0.05, 0.1]);
     net.setWeights(1, officeHoursWeights()[1], [0.1]);
     const X = [[0, 1], [1, 0], [0.5, -0.5]];
@@ -96,7 +96,7 @@ describe.each(BACKENDS)('net.trace on the worked examples (%s backend)', (backen
   });
 
   it('cross-entropy fused with a sigmoid output: δ = ŷ − y, no dE/da or f\'(z) recorded at the output', async () => {
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy', bias: true });
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy', bias: true });
     const t = net.trace([0, 1], [1]);
     expect(t.fused).toBe(true);
     expect(t.layers[1].dEda).toBeNull();
@@ -108,7 +108,7 @@ describe.each(BACKENDS)('net.trace on the worked examples (%s backend)', (backen
   });
 
   it('leaves the network as it was: parameters, and what trainStep then does', async () => {
-    const net = await Network.create({ layers: [3, { units: 4, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], seed: 5, backend });
+    const net = await row.create({ layers: [3, { units: 4, activation: 'tanh' }, { units: 2, activation: 'sigmoid' }], seed: 5 });
     const before = net.getParameters();
     const X = [[0.1, -0.2, 0.3], [0.5, 0.4, -0.1]];
     const Y = [[1, 0], [0, 1]];
@@ -127,7 +127,7 @@ describe.each(BACKENDS)('net.trace on the worked examples (%s backend)', (backen
   });
 
   it('validates its arguments like the rest of the API', async () => {
-    const net = await Network.create({ layers: [2, 1], seed: 1, backend });
+    const net = await row.create({ layers: [2, 1], seed: 1 });
     expect(() => net.trace([1, 2, 3], [1])).toThrow(/trace: inputs: expected a multiple of 2 values/);
     expect(() => net.trace([[1, 2]], [[1], [0]])).toThrow(/trace: expected as many target rows as input rows/);
     expect(() => net.trace([[1, NaN]], [[1]])).toThrow(/trace: inputs: row 0, column 1 is NaN/);
@@ -138,22 +138,21 @@ describe.each(BACKENDS)('net.trace on the worked examples (%s backend)', (backen
   });
 });
 
-describe('net.trace agrees on both backends', () => {
+describeRows(WASM_ROWS)('net.trace agrees with js (%s)', (row) => {
   it('a 4-5-3-2 net with biases on a batch of 5: every array within 1e-6', async () => {
-    const make = (backend: 'js' | 'wasm') =>
-      Network.create({
+    const make = (on: Row) =>
+      on.create({
         layers: [4, { units: 5, activation: 'tanh' }, { units: 3, activation: 'sigmoid' }, { units: 2, activation: 'softmax' }],
         loss: 'categorical-cross-entropy',
         seed: 3,
-        backend,
       });
     const rng = new Random(9);
     const X = Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => 2 * rng.uniform() - 1));
     const Y = Array.from({ length: 5 }, (_, r) => (r % 2 ? [1, 0] : [0, 1]));
     const traces: Trace[] = [];
-    for (const backend of BACKENDS) {
-      const net = await make(backend);
-      expect(net.backend).toBe(backend);
+    for (const on of [JS, row]) {
+      const net = await make(on);
+      expect(net.backend).toBe(on.backend);
       traces.push(net.trace(X, Y, { learningRate: 0.1 }));
     }
     const [js, wasm] = traces;

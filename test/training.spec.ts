@@ -1,20 +1,19 @@
-// Whole-training behaviour: XOR learns, both backends train to the same weights, fit's
+// Whole-training behaviour: XOR learns, every Wasm row trains to JS's weights, fit's
 // options do what they say, and a saved network predicts exactly as the original.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Network, NonFiniteError } from '../src/index.js';
 import { blobs } from './blobs.js';
-import { BACKENDS, worstMismatch } from './backends.js';
+import { JS, ROWS, WASM_ROWS, describeRows, worstMismatch, type Row } from './backends.js';
 
 const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const XOR_Y = [[0], [1], [1], [0]];
 
-describe.each(BACKENDS)('training (%s backend)', (backend) => {
+describeRows(ROWS)('training (%s)', ({ backend, create }) => {
   it('learns XOR (2-4-1) to a quadratic loss below 0.05', async () => {
-    const net = await Network.create({
+    const net = await create({
       layers: [2, { units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
       loss: 'quadratic',
       seed: 1,
-      backend,
     });
     const history = await net.fit(XOR_X, XOR_Y, { epochs: 1500, batchSize: 4, learningRate: 0.5, optimizer: 'momentum', momentum: 0.9 });
     const { loss, accuracy } = net.evaluate(XOR_X, XOR_Y);
@@ -25,9 +24,9 @@ describe.each(BACKENDS)('training (%s backend)', (backend) => {
 
   it('fit with one full batch and no shuffling is exactly trainStep', async () => {
     const { X, Y } = blobs(5, 12);
-    const opts = { layers: [4, { units: 6, activation: 'relu' as const }, { units: 3, activation: 'softmax' as const }], loss: 'categorical-cross-entropy' as const, seed: 2, backend };
-    const a = await Network.create(opts);
-    const b = await Network.create(opts);
+    const opts = { layers: [4, { units: 6, activation: 'relu' as const }, { units: 3, activation: 'softmax' as const }], loss: 'categorical-cross-entropy' as const, seed: 2 };
+    const a = await create(opts);
+    const b = await create(opts);
     await a.fit(X, Y, { epochs: 3, batchSize: 12, shuffle: false, learningRate: 0.3 });
     for (let i = 0; i < 3; i++) b.trainStep(X, Y, { learningRate: 0.3 });
     expect(a.getParameters()).toEqual(b.getParameters());
@@ -36,7 +35,7 @@ describe.each(BACKENDS)('training (%s backend)', (backend) => {
   it('the same seed gives the same run; shuffling follows the seed', async () => {
     const { X, Y } = blobs(6, 40);
     const run = async (seed: number) => {
-      const net = await Network.create({ layers: [4, 8, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed, backend });
+      const net = await create({ layers: [4, 8, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed });
       await net.fit(X, Y, { epochs: 2, batchSize: 5, learningRate: 0.2 });
       return net.getParameters();
     };
@@ -46,7 +45,7 @@ describe.each(BACKENDS)('training (%s backend)', (backend) => {
 
   it('reports per-epoch history, validation loss, and stops on request', async () => {
     const { X, Y } = blobs(7, 50);
-    const net = await Network.create({ layers: [4, 8, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 3, backend });
+    const net = await create({ layers: [4, 8, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 3 });
     const seen: number[] = [];
     const h = await net.fit(X, Y, {
       epochs: 10,
@@ -70,7 +69,7 @@ describe.each(BACKENDS)('training (%s backend)', (backend) => {
 
   it('an aborted signal stops fit between batches, leaving finished batches applied', async () => {
     const { X, Y } = blobs(8, 64);
-    const net = await Network.create({ layers: [4, 8, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 4, backend });
+    const net = await create({ layers: [4, 8, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 4 });
     const before = net.getParameters();
     const controller = new AbortController();
     controller.abort();
@@ -81,7 +80,7 @@ describe.each(BACKENDS)('training (%s backend)', (backend) => {
   });
 
   it('a diverging fit (learningRate 1e3) stops with an error naming the epoch and batch, weights from before that batch', async () => {
-    const net = await Network.create({ layers: [2, { units: 3, activation: 'tanh' }, { units: 1, activation: 'identity' }], seed: 1, backend });
+    const net = await create({ layers: [2, { units: 3, activation: 'tanh' }, { units: 1, activation: 'identity' }], seed: 1 });
     const X = [[30, -20], [-25, 40], [10, 10]];
     const Y = [[1e3], [-1e3], [0]];
     let afterLastGood: Float32Array = net.getParameters();
@@ -106,7 +105,7 @@ describe.each(BACKENDS)('training (%s backend)', (backend) => {
 
   it('toJSON → fromJSON predicts identically, on this backend and the other', async () => {
     const { X } = blobs(9, 10);
-    const net = await Network.create({ layers: [4, { units: 5, activation: 'leaky-relu' }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 5, backend });
+    const net = await create({ layers: [4, { units: 5, activation: 'leaky-relu' }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 5 });
     const json = net.toJSON();
     expect(json).toMatchObject({ format: 'backprop-network', version: 1, loss: 'categorical-cross-entropy', bias: true, seed: 5 });
     const same = Network.fromJSON(JSON.stringify(json), { backend });
@@ -118,7 +117,7 @@ describe.each(BACKENDS)('training (%s backend)', (backend) => {
   });
 
   it('fromJSON rejects malformed models with a message that names the problem', async () => {
-    const net = await Network.create({ layers: [2, 3, 1], seed: 1, backend });
+    const net = await create({ layers: [2, 3, 1], seed: 1 });
     const good = net.toJSON();
     const bad = (patch: object) => Network.fromJSON({ ...good, ...patch }, { backend });
     expect(() => bad({ version: 2 })).toThrow(/Network.fromJSON: version: this library reads version 1, got number 2/);
@@ -136,21 +135,20 @@ describe.each(BACKENDS)('training (%s backend)', (backend) => {
   });
 });
 
-describe('backend parity of whole training', () => {
+describeRows(WASM_ROWS)('backend parity of whole training (%s against js)', (row) => {
   it('the same seed trained 5 epochs on both backends ends within relative 1e-4', async () => {
     const { X, Y } = blobs(12, 200);
-    const train = async (backend: 'js' | 'wasm') => {
-      const net = await Network.create({
+    const train = async (on: Row) => {
+      const net = await on.create({
         layers: [4, { units: 17, activation: 'sigmoid' }, { units: 9, activation: 'tanh' }, { units: 3, activation: 'softmax' }],
         loss: 'categorical-cross-entropy',
         seed: 21,
-        backend,
       });
       const h = await net.fit(X, Y, { epochs: 5, batchSize: 16, learningRate: 0.3, optimizer: 'momentum' });
       return { params: net.getParameters(), loss: h.loss };
     };
-    const js = await train('js');
-    const wasm = await train('wasm');
+    const js = await train(JS);
+    const wasm = await train(row);
     expect(worstMismatch(wasm.params, js.params, 1e-4)).toBeNull();
     expect(worstMismatch(wasm.loss, js.loss, 1e-4)).toBeNull();
     expect(js.loss[4]).toBeLessThan(js.loss[0]);

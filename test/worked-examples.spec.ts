@@ -7,7 +7,7 @@
 // compared with the printed digits. Sign convention: the notes write Δw = +η·δ·x with
 // δ = (y − ŷ)·f′(h); the library reports dE/dw = −δ·x and steps w ← w − η·dE/dw: the same update.
 // docs/seed-errata.md lists what the office-hours notebook (seeds/001) gets wrong.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   expectClose,
   printed,
@@ -16,10 +16,8 @@ import {
   udacity211Weights,
   officeHoursWeights,
   officeHoursOrder,
-  type WorkedBackend,
 } from './seed-networks.js';
-
-const BACKENDS: readonly WorkedBackend[] = ['js', 'wasm'];
+import { ROWS, describeRows } from './backends.js';
 
 // seeds/002 'Negative Reversal': the printed logs, copied verbatim. A float64 Python replay of the
 // note's loop (weight 0.5, goal 0.8, 20 iterations, weight −= (pred − goal)·input) reproduces every
@@ -55,13 +53,14 @@ const REVERSAL_NEGATIVE = {
   ],
 };
 
-describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (backend) => {
+describeRows(ROWS)('worked examples from the seed notes (%s)', (row) => {
+  const { backend } = row;
   // seeds/003 'Gradient Descent[Single Unit]: The Code': x = [0.1, 0.3], y = 0.2,
   // weights = [−0.8, 0.5], learnrate = 0.5, nn_output = sigmoid(x·w), error_term = (y − ŷ)·f′(h),
   // del_w = learnrate·error_term·x. The note prints no numbers for this cell.
   it('single sigmoid unit: one gradient-descent step (seeds/003 "Gradient Descent[Single Unit]: The Code")', async () => {
     const x = [0.1, 0.3];
-    const net = await sigmoidNet(backend, [2, 1], singleUnitWeights());
+    const net = await sigmoidNet(row, [2, 1], singleUnitWeights());
     expect(net.backend).toBe(backend);
 
     // float64: h = 0.1·(−0.8) + 0.3·0.5 = 0.07; ŷ = σ(0.07).
@@ -69,7 +68,7 @@ describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (bac
 
     // error_term δ = (y − ŷ)·ŷ(1 − ŷ) = −0.07927606158013764; with a zero bias the library's
     // dE/db for the unit is −δ.
-    const twin = await sigmoidNet(backend, [2, 1], singleUnitWeights(), { bias: true });
+    const twin = await sigmoidNet(row, [2, 1], singleUnitWeights(), { bias: true });
     expectClose(twin.gradients([x], [[0.2]])[0].bias!, [0.07927606158013764], '−error_term (dE/db)');
 
     // dE/dw = −δ·x; del_w = learnrate·δ·x = −0.5·dE/dw.
@@ -90,13 +89,13 @@ describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (bac
   // Δw = (0.00015, 0.00045).
   it('2-1-1 backprop step (seeds/003 "Backpropagation: Working through an example")', async () => {
     const x = [0.1, 0.3];
-    const net = await sigmoidNet(backend, [2, 1, 1], udacity211Weights());
+    const net = await sigmoidNet(row, [2, 1, 1], udacity211Weights());
     expect(net.backend).toBe(backend);
 
     // Forward. The hidden unit's h and a come from one-layer networks with the same weights
     // (identity, then sigmoid). float64: h = 0.04 − 0.06; a = σ(h); ŷ = σ(0.1·a).
-    const h = (await sigmoidNet(backend, [2, 1], [udacity211Weights()[0]], { activation: 'identity' })).predict(x)[0];
-    const a = (await sigmoidNet(backend, [2, 1], [udacity211Weights()[0]])).predict(x)[0];
+    const h = (await sigmoidNet(row, [2, 1], [udacity211Weights()[0]], { activation: 'identity' })).predict(x)[0];
+    const a = (await sigmoidNet(row, [2, 1], [udacity211Weights()[0]])).predict(x)[0];
     const yHat = net.predict(x)[0];
     expectClose(h, -0.01999999999999999, 'h', 0.06);
     expectClose(a, 0.4950001666600003, 'a');
@@ -104,7 +103,7 @@ describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (bac
 
     // Error terms, read as −dE/db of a zero-bias twin: δᵒ = (y − ŷ)·ŷ(1 − ŷ),
     // δʰ = W·δᵒ·a(1 − a).
-    const twin = await sigmoidNet(backend, [2, 1, 1], udacity211Weights(), { bias: true });
+    const twin = await sigmoidNet(row, [2, 1, 1], udacity211Weights(), { bias: true });
     const [tg0, tg1] = twin.gradients([x], [[1]]);
     const deltaO = -tg1.bias![0];
     const deltaH = -tg0.bias![0];
@@ -150,11 +149,11 @@ describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (bac
   // notebook's printed In [28] values digit for digit (w3, w4, w6, y_hat, change).
   it('office hours 2-2-1 step: the right numbers, not the notebook\'s two mistakes (seeds/001 "Office Hours - Back Propagation")', async () => {
     const x = [0, 1];
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights());
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights());
     expect(net.backend).toBe(backend);
 
     // Forward (In [1]): a1 = 0.3, a2 = 0.4, z = σ(a), a3 = 0.5·z1 + 0.6·z2, ŷ = σ(a3).
-    const z = (await sigmoidNet(backend, [2, 2], [officeHoursWeights()[0]])).predict(x);
+    const z = (await sigmoidNet(row, [2, 2], [officeHoursWeights()[0]])).predict(x);
     const yHat = net.predict(x)[0];
     expectClose(z, [0.574442516811659, 0.598687660112452], '[z1, z2]');
     expectClose(yHat, 0.6562063905634363, 'y_hat');
@@ -163,7 +162,7 @@ describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (bac
 
     // Backward. The zero-bias twin's dE/db are the pre-activation gradients dE/da3 and dE/da1,
     // dE/da2. dE/da3 = (ŷ − y)·ŷ(1 − ŷ); dz1/da1 = (dE/da1) / (dE/da3 · w5) must be z1(1 − z1).
-    const twin = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { bias: true });
+    const twin = await sigmoidNet(row, [2, 2, 1], officeHoursWeights(), { bias: true });
     const [tg0, tg1] = twin.gradients([x], [[1]]);
     const dEda3 = tg1.bias![0];
     expectClose(dEda3, -0.07755968823918577, 'dE/da3');
@@ -222,7 +221,7 @@ describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (bac
   // output, the output delta dE/da3 is ŷ − y itself. float64: −ln ŷ = ln(10)·(−log10 ŷ).
   it('office hours with the cost the notebook names: cross-entropy, delta ŷ − y (seeds/001 "Cost Function")', async () => {
     const x = [0, 1];
-    const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy', bias: true });
+    const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights(), { loss: 'binary-cross-entropy', bias: true });
     expect(net.backend).toBe(backend);
     const [g0, g1] = net.gradients([x], [[1]]);
     expectClose(g1.bias!, [-0.3437936094365637], 'dE/da3 = ŷ − y');
@@ -242,7 +241,7 @@ describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (bac
     [-0.5, REVERSAL_NEGATIVE],
   ] as const) {
     it(`negative reversal, input ${input}: the note's 20 printed predictions and errors (seeds/002 "Negative Reversal")`, async () => {
-      const net = await sigmoidNet(backend, [1, 1], [[[0.5]]], { activation: 'identity' });
+      const net = await sigmoidNet(row, [1, 1], [[[0.5]]], { activation: 'identity' });
       expect(net.backend).toBe(backend);
       for (let i = 0; i < 20; i++) {
         // Values of size ~1 (weight, goal) feed pred and pred − goal, so both are held to the
@@ -267,7 +266,7 @@ describe.each(BACKENDS)('worked examples from the seed notes (%s backend)', (bac
     ];
     const Y = [[1], [0], [0.3]];
     const make = async () => {
-      const net = await sigmoidNet(backend, [2, 2, 1], officeHoursWeights(), { bias: true });
+      const net = await sigmoidNet(row, [2, 2, 1], officeHoursWeights(), { bias: true });
       net.setWeights(0, officeHoursWeights()[0], [0.05, 0.1]);
       net.setWeights(1, officeHoursWeights()[1], [0.1]);
       return net;

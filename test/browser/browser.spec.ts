@@ -292,15 +292,14 @@ describe.skipIf(SKIP)('the demo page', () => {
       await page.selectOption('#backend', backend);
       await page.waitForFunction(() => (window as unknown as { demo: DemoState }).demo.classifier.ready);
       expect(await page.textContent('#kernel')).toMatch(new RegExp(`^${backend}`));
-      // Frames keep coming while the Worker trains: the largest gap between two animation frames.
+      // Frames keep coming while the Worker trains: each animation frame notes the last epoch the page has shown.
       await page.evaluate(() => {
-        const w = window as unknown as { gaps: number[] };
-        w.gaps = [];
-        let last = performance.now();
-        const tick = (now: number) => {
-          w.gaps.push(now - last);
-          last = now;
-          if (w.gaps.length < 120) requestAnimationFrame(tick);
+        const w = window as unknown as { demo: DemoState; framesSaw: number[] };
+        w.framesSaw = [];
+        const tick = () => {
+          const epoch = w.demo.classifier.losses.at(-1)?.epoch ?? -1;
+          w.framesSaw.push(epoch);
+          if (epoch < 300) requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);
       });
@@ -310,8 +309,11 @@ describe.skipIf(SKIP)('the demo page', () => {
       const losses = await page.evaluate(() => (window as unknown as { demo: DemoState }).demo.classifier.losses);
       expect(losses[0].epoch).toBe(0);
       expect(losses.at(-1)!.loss, `${backend}: loss ${losses[0].loss} at epoch 0, ${losses.at(-1)!.loss} at ${losses.at(-1)!.epoch}`).toBeLessThan(losses[0].loss / 2);
-      const gaps = await page.evaluate(() => (window as unknown as { gaps: number[] }).gaps);
-      expect(Math.max(...gaps.slice(1)), 'longest gap between animation frames (ms) while training').toBeLessThan(500);
+      // Frames drew many points of the run, not only its start and end: training does not hold the page's thread.
+      // (Counted in epochs, not milliseconds: a loaded machine slows frames and training alike.)
+      const framesSaw = await page.evaluate(() => (window as unknown as { framesSaw: number[] }).framesSaw);
+      const during = new Set(framesSaw.filter((epoch) => epoch > 0 && epoch < 300));
+      expect(during.size, `epochs animation frames saw: ${[...new Set(framesSaw)].join(' ')}`).toBeGreaterThanOrEqual(10);
       expect(Number((await page.textContent('#rate'))!.replace(/,/g, ''))).toBeGreaterThan(0);
       const heat = await canvasPixels(page, 'boundary');
       expect(heat.drawn).toBe(heat.total); // the heat map covers the canvas

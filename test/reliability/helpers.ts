@@ -93,18 +93,20 @@ export function wasmPages(net: Network): number {
   return memory ? memory.buffer.byteLength / 65536 : 0;
 }
 
-/** A digest of the weights after a seeded fit with momentum: isolation.spec.ts compares it across processes. */
-export async function determinismDigest(backend: 'js' | 'wasm'): Promise<string> {
+/** The kernel and a digest of the weights after a seeded fit with momentum: isolation.spec.ts compares them across processes. */
+export async function determinismDigest(on: Pick<NetworkOptions, 'backend' | 'threads'>): Promise<string> {
   const arch: Arch = {
     options: { layers: [5, { units: 8, activation: 'leaky-relu' }, { units: 4, activation: 'sigmoid' }, { units: 2, activation: 'identity' }], loss: 'quadratic', seed: 4 },
     inputs: 5,
     outputs: 2,
     loss: 'quadratic',
   };
-  const net = await Network.create({ ...arch.options, backend });
-  const { x, y } = dataFor(arch, 64, 11);
-  await net.fit(x, y, { epochs: 25, batchSize: 5, learningRate: 0.05, optimizer: 'momentum' });
-  const digest = createHash('sha256').update(net.getParameters()).digest('hex');
-  net.dispose();
-  return digest;
+  const net = await Network.create({ ...arch.options, ...on });
+  try {
+    const { x, y } = dataFor(arch, 64, 11);
+    await net.fit(x, y, { epochs: 25, batchSize: 5, learningRate: 0.05, optimizer: 'momentum' });
+    return `${net.kernel} ${createHash('sha256').update(net.getParameters()).digest('hex')}`;
+  } finally {
+    net.dispose();
+  }
 }

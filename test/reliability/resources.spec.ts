@@ -1,11 +1,11 @@
 // Resource bounds, in small: creating and disposing 2,000 networks and 20,000 training steps keep
 // the JS heap, RSS and each network's Wasm memory flat (scripts/soak.ts runs the full 10,000 and
 // 1,000,000 and prints the figures). Every method of a disposed network throws.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Network, gradientCheck } from '../../src/index.js';
-import { BACKENDS } from '../backends.js';
+import { ROWS, describeRows, type Row, type RowOptions } from '../backends.js';
 import { wasmPages } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
@@ -23,17 +23,24 @@ const rss = () => {
 
 const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]].map((r) => Float32Array.from(r));
 const XOR_Y = [[0], [1], [1], [0]].map((r) => Float32Array.from(r));
-const xor = (backend: 'js' | 'wasm', seed: number) =>
-  Network.create({ layers: [2, { units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy', seed, backend });
+const XOR: RowOptions = { layers: [2, { units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binary-cross-entropy' };
+const xor = (row: Row, seed: number) => row.create({ ...XOR, seed });
 
-describe.each(BACKENDS)('resources (%s)', (backend) => {
-  it('2,000 networks created, used and disposed: heap and RSS flat, every network the same Wasm pages', async () => {
-    for (let i = 0; i < 200; i++) (await xor(backend, i)).dispose(); // warm up the JIT and the module cache
+describeRows(ROWS)('resources (%s)', (row) => {
+  const { backend } = row;
+  // A threaded network starts a worker thread (about 30 ms) and dispose stops it: 200 of them
+  // show as well whether a worker or its shared memory outlives dispose.
+  const networks = row.threads > 1 ? 200 : 2000;
+  it(`${networks.toLocaleString('en')} networks created, used and disposed: heap and RSS flat, every network the same Wasm pages`, async () => {
+    // Network.create itself: row.create keeps each threaded network until the test ends, to dispose it.
+    const fresh = (seed: number) => Network.create({ ...XOR, seed, ...row.options });
+    for (let i = 0; i < networks / 10; i++) (await fresh(i)).dispose(); // warm up the JIT and the module cache
     const heap0 = heap();
     const rss0 = rss();
     const pages = new Set<number>();
-    for (let i = 0; i < 2000; i++) {
-      const net = await xor(backend, i);
+    for (let i = 0; i < networks; i++) {
+      const net = await fresh(i);
+      expect(net.kernel).toBe(row.name);
       expect(net.predict([1, 0])[0]).toBeGreaterThan(0);
       pages.add(wasmPages(net));
       net.dispose();
@@ -41,10 +48,10 @@ describe.each(BACKENDS)('resources (%s)', (backend) => {
     expect([...pages]).toEqual([backend === 'wasm' ? 2 : 0]); // 2 × 64 KiB: module data and the arena
     expect((heap() - heap0) / MB).toBeLessThan(4);
     expect((rss() - rss0) / MB).toBeLessThan(64);
-  }, 60_000);
+  }, 120_000); // the threaded row: 220 worker threads started and stopped, 30 s on a loaded machine
 
   it('20,000 online steps on XOR: no memory grows, and the network learns XOR', async () => {
-    const net = await xor(backend, 1);
+    const net = await xor(row, 1);
     const options = { learningRate: 0.5 };
     net.trainStep(XOR_X[0], XOR_Y[0], options);
     const pages0 = wasmPages(net);
@@ -58,7 +65,7 @@ describe.each(BACKENDS)('resources (%s)', (backend) => {
   }, 60_000);
 
   it('fit over 5,000 epochs of batchSize 1 keeps the Wasm memory where the first epoch put it', async () => {
-    const net = await xor(backend, 2);
+    const net = await xor(row, 2);
     await net.fit(XOR_X, XOR_Y, { epochs: 1, batchSize: 1, learningRate: 0.5 });
     const pages0 = wasmPages(net);
     const heap0 = heap();
@@ -69,7 +76,7 @@ describe.each(BACKENDS)('resources (%s)', (backend) => {
   }, 60_000);
 
   it('a disposed network throws on every method, naming it, and dispose twice is harmless', async () => {
-    const net = await xor(backend, 3);
+    const net = await xor(row, 3);
     net.dispose();
     const X = [[1, 0]];
     const Y = [[1]];
@@ -92,7 +99,7 @@ describe.each(BACKENDS)('resources (%s)', (backend) => {
   });
 
   it('a network disposed inside onEpochEnd stops fit with that reason, not a NaN loss or a kernel error', async () => {
-    const net = await xor(backend, 4);
+    const net = await xor(row, 4);
     // Before the fix the JS backend trained on its emptied arena and reported "the loss is NaN".
     await expect(net.fit(XOR_X, XOR_Y, { epochs: 3, onEpochEnd: () => net.dispose() })).rejects.toThrow(/^fit: this network has been disposed$/);
   });
