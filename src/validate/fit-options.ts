@@ -79,8 +79,9 @@ export interface TrainInWorkerOptions extends Omit<FitOptions, 'onEpochEnd' | 'o
   /** Called on the caller's thread after each epoch the worker finishes (epoch counts from 0, as onEpochEnd). */
   onProgress?: (epoch: number, logs: EpochLogs) => void;
   /**
-   * Stop training: the worker stops between batches (where SharedArrayBuffer exists, else at the
-   * end of the epoch), the weights trained so far are kept, and the history says 'aborted', as fit.
+   * Stop training: the worker stops between batches (at the next one where SharedArrayBuffer
+   * exists, else once fit next lets the worker's event loop run, within yieldEvery ms), the
+   * weights trained so far are kept, and the history says 'aborted', as fit.
    */
   signal?: AbortSignal;
 }

@@ -43,7 +43,8 @@ port.post({ type: 'ready' });
 
 /**
  * fit reads signal.aborted between batches. The abort message reaches this thread only when
- * fit yields to the event loop (between epochs); the shared word is seen at the next batch.
+ * fit yields to the event loop (every yieldEvery ms, between batches); the shared word, where
+ * there is one, is seen at the very next batch.
  */
 function abortSignal(flag: SharedArrayBuffer | null): AbortSignal {
   const signal = controller.signal;
