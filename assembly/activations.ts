@@ -36,6 +36,7 @@ const MAGIC_BITS: i32 = 0x4b400000;
 // ---- sigmoid ------------------------------------------------------------------
 
 export function sigmoidForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z <<= 2; a <<= 2;
   const count = rows * cols;
   const c4 = count & ~3;
   const one = f32x4.splat(1);
@@ -52,6 +53,7 @@ export function sigmoidForward(z: usize, a: usize, rows: i32, cols: i32): void {
 
 /** σ'(z) = σ(z)(1 − σ(z)) = a(1 − a): the activation, not the pre-activation. */
 export function sigmoidBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  a <<= 2; delta <<= 2;
   const count = rows * cols;
   const c4 = count & ~3;
   const one = f32x4.splat(1);
@@ -90,6 +92,7 @@ export function sigmoidBackward(z: usize, a: usize, delta: usize, rows: i32, col
 }
 
 export function tanhForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z <<= 2; a <<= 2;
   const count = rows * cols;
   const c4 = count & ~3;
   let i = 0;
@@ -105,6 +108,7 @@ export function tanhForward(z: usize, a: usize, rows: i32, cols: i32): void {
 
 /** tanh'(z) = 1 − tanh²(z) = 1 − a². */
 export function tanhBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  a <<= 2; delta <<= 2;
   const count = rows * cols;
   const c4 = count & ~3;
   const one = f32x4.splat(1);
@@ -124,6 +128,7 @@ export function tanhBackward(z: usize, a: usize, delta: usize, rows: i32, cols: 
 // ---- relu and leaky relu -----------------------------------------------------------
 
 export function reluForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z <<= 2; a <<= 2;
   const count = rows * cols;
   const c4 = count & ~3;
   const zero = f32x4.splat(0);
@@ -142,6 +147,7 @@ export function reluForward(z: usize, a: usize, rows: i32, cols: i32): void {
 
 /** relu'(z) = 1 for z > 0, else 0. */
 export function reluBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  z <<= 2; delta <<= 2;
   const count = rows * cols;
   const c4 = count & ~3;
   const zero = f32x4.splat(0);
@@ -157,6 +163,7 @@ export function reluBackward(z: usize, a: usize, delta: usize, rows: i32, cols: 
 }
 
 export function leakyReluForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z <<= 2; a <<= 2;
   const count = rows * cols;
   const c4 = count & ~3;
   const zero = f32x4.splat(0);
@@ -176,6 +183,7 @@ export function leakyReluForward(z: usize, a: usize, rows: i32, cols: i32): void
 
 /** leaky'(z) = 1 for z > 0, else the slope. */
 export function leakyReluBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  z <<= 2; delta <<= 2;
   const count = rows * cols;
   const c4 = count & ~3;
   const zero = f32x4.splat(0);
@@ -195,6 +203,7 @@ export function leakyReluBackward(z: usize, a: usize, delta: usize, rows: i32, c
 // ---- identity ---------------------------------------------------------------------
 
 export function identityForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z <<= 2; a <<= 2;
   memory.copy(a, z, <usize>(rows * cols) << 2);
 }
 
@@ -205,6 +214,7 @@ export function identityBackward(z: usize, a: usize, delta: usize, rows: i32, co
 
 /** Row-wise softmax; subtracting the row's max keeps exp from overflowing. */
 export function softmaxForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z <<= 2; a <<= 2;
   for (let r = 0; r < rows; r++) {
     const zr = z + (<usize>(r * cols) << 2);
     const ar = a + (<usize>(r * cols) << 2);
@@ -229,6 +239,7 @@ export function softmaxForward(z: usize, a: usize, rows: i32, cols: i32): void {
 
 /** Jacobian-vector product of softmax: dz_i = a_i (da_i − Σ_k da_k a_k). */
 export function softmaxBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  a <<= 2; delta <<= 2;
   for (let r = 0; r < rows; r++) {
     const ar = a + (<usize>(r * cols) << 2);
     const dr = delta + (<usize>(r * cols) << 2);

@@ -4,6 +4,7 @@
  * operations per vector. Only when a sum turns NaN is the slower exact count taken.
  */
 export function countNonFinite(p: usize, count: i32): i32 {
+  p <<= 2;
   const c16 = count & ~15;
   const zero = f32x4.splat(0);
   let s0 = zero, s1 = zero, s2 = zero, s3 = zero;

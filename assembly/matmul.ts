@@ -1,6 +1,6 @@
 // The matmul family: the three products of backpropagation, vectorised along the
 // contiguous inputs dimension k with 128-bit SIMD, scalar tails for k % 4.
-// Pointers are byte addresses in linear memory; sizes are element counts.
+// Pointers arrive as float offsets and become byte addresses (<< 2); sizes are element counts.
 
 /** Horizontal sum in the order the JS reference uses: (l0 + l1) + (l2 + l3). */
 @inline function hsum(v: v128): f32 {
@@ -36,6 +36,7 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
 
 /** forward for units [from, to) of every sample: how threads share the work, each reading part of w. */
 export function forwardUnits(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
+  x <<= 2; w <<= 2; b <<= 2; z <<= 2;
   const rowBytes = <usize>inputs << 2;
   const zRowBytes = <usize>units << 2;
   let n = 0;
@@ -150,6 +151,7 @@ export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, ba
 export function weightGradientsUnits(
   delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32, from: i32, to: i32,
 ): void {
+  delta <<= 2; x <<= 2; dw <<= 2; db <<= 2;
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const k8 = inputs & ~7;
@@ -247,6 +249,7 @@ export function weightGradientsUnits(
  * runs over the units; each step loads two w vectors and four deltas for 8 multiply-adds.
  */
 export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, inputs: i32, units: i32): void {
+  delta <<= 2; w <<= 2; dx <<= 2;
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const n4 = batch & ~3;

@@ -13,6 +13,7 @@
 
 /** p -= η·g. */
 export function sgdUpdate(params: usize, grads: usize, count: i32, learningRate: f32): void {
+  params <<= 2; grads <<= 2;
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   let i = 0;
@@ -28,6 +29,7 @@ export function sgdUpdate(params: usize, grads: usize, count: i32, learningRate:
 
 /** Classical momentum: v = μv − ηg; p += v. */
 export function momentumUpdate(params: usize, grads: usize, velocity: usize, count: i32, learningRate: f32, momentum: f32): void {
+  params <<= 2; grads <<= 2; velocity <<= 2;
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   const mu = f32x4.splat(momentum);
@@ -48,6 +50,7 @@ export function momentumUpdate(params: usize, grads: usize, velocity: usize, cou
 
 /** Nesterov momentum as Keras writes it: v = μv − ηg; p += μv − ηg (a look-ahead along the new velocity). */
 export function nesterovUpdate(params: usize, grads: usize, velocity: usize, count: i32, learningRate: f32, momentum: f32): void {
+  params <<= 2; grads <<= 2; velocity <<= 2;
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   const mu = f32x4.splat(momentum);
@@ -78,6 +81,7 @@ export function adamUpdate(
   params: usize, grads: usize, m: usize, v: usize, count: i32,
   stepSize: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, epsilon: f32,
 ): void {
+  params <<= 2; grads <<= 2; m <<= 2; v <<= 2;
   const c4 = count & ~3;
   const alpha = f32x4.splat(stepSize);
   const b1 = f32x4.splat(oneMinusBeta1);
@@ -114,6 +118,7 @@ export function rmspropUpdate(
   params: usize, grads: usize, meanSquare: usize, count: i32,
   learningRate: f32, oneMinusRho: f32, epsilon: f32,
 ): void {
+  params <<= 2; grads <<= 2; meanSquare <<= 2;
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   const r = f32x4.splat(oneMinusRho);

@@ -210,5 +210,14 @@ export type Kernels = {
   [K in keyof Table]: (...args: Numbers<Table[K]['args']>) => Table[K]['returns'] extends true ? number : void;
 };
 
+/**
+ * A backend's kernels: kernel(name) for every entry of the table. The object is built whole, not
+ * grown key by key, which past ~20 keys turns it into a slow dictionary in V8; assigning to its
+ * existing keys later (a dispose, the threads' wrappers) keeps it fast.
+ */
+export function makeKernels(kernel: (name: keyof Kernels) => unknown): Kernels {
+  return Object.fromEntries(Object.keys(KERNELS).map((name) => [name, kernel(name as keyof Kernels)])) as Kernels;
+}
+
 /** Slope of leaky-relu for z < 0 (PyTorch's default). */
 export const LEAKY_RELU_SLOPE = 0.01;
