@@ -1,6 +1,9 @@
 /**
  * The kernel table: every kernel's name, arguments, contract and thread split, in one place.
- * The Kernels type every backend implements is derived from it.
+ * Each backend's kernels are made from it by a loop (src/backends/js/index.ts binds the
+ * TypeScript functions of the same names, src/backends/wasm/ takes the AssemblyScript exports
+ * as they are, src/backends/wasm/split.ts cuts the work across threads), so a new kernel is one
+ * entry here plus its two implementations: assembly/<family>.ts and src/backends/js/<family>.ts.
  *
  * All pointers are float32 element offsets into the backend's arena (one Float32Array / one
  * Wasm linear memory); sizes are element counts. Matrices are row-major. No objects cross the
