@@ -1,8 +1,12 @@
 // The matmul family: the three products of backpropagation, vectorised along the
 // contiguous inputs dimension k with 128-bit SIMD, scalar tails for k % 4.
 // Pointers arrive as float offsets and become byte addresses (<< 2); sizes are element counts.
+//
+// Sums run in float32 lanes in the order below. The JS reference (src/backends/js/matmul.ts)
+// sums the same products in float64 with its own grouping, so the two agree within the parity
+// tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
 
-/** Horizontal sum in the order the JS reference uses: (l0 + l1) + (l2 + l3). */
+/** Horizontal sum of the four lane sums, pairwise: (l0 + l1) + (l2 + l3). */
 @inline function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
@@ -13,7 +17,7 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** The dot product's lane sums reduced, then the k % 4 tail, then the bias: the JS reference's order. */
+/** The dot product's lane sums reduced, then the k % 4 tail one by one, then the bias last. */
 @inline function finishDot(acc: v128, xr: usize, wr: usize, k4: i32, inputs: i32, bias: f32): f32 {
   let s = hsum(acc);
   for (let k = k4; k < inputs; k++) s += load<f32>(xr + (<usize>k << 2)) * load<f32>(wr + (<usize>k << 2));
