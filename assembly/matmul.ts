@@ -1,10 +1,11 @@
 // The matmul family: the three products of backpropagation, vectorised along the
 // contiguous inputs dimension k with 128-bit SIMD, scalar tails for k % 4.
-// Pointers arrive as float offsets and become byte addresses (<< 2); sizes are element counts.
+// Pointers arrive as float offsets and become byte addresses (byteAddress); sizes are element counts.
 //
 // Sums run in float32 lanes in the order below. The JS reference (src/backends/js/matmul.ts)
 // sums the same products in float64 with its own grouping, so the two agree within the parity
 // tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
+import { byteAddress } from './pointers';
 
 /** Horizontal sum of the four lane sums, pairwise: (l0 + l1) + (l2 + l3). */
 @inline function hsum(v: v128): f32 {
@@ -40,7 +41,7 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
 
 /** forward for units [from, to) of every sample: how threads share the work, each reading part of w. */
 export function forwardUnits(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
-  x <<= 2; w <<= 2; b <<= 2; z <<= 2;
+  x = byteAddress(x); w = byteAddress(w); b = byteAddress(b); z = byteAddress(z);
   const rowBytes = <usize>inputs << 2;
   const zRowBytes = <usize>units << 2;
   let n = 0;
@@ -155,7 +156,7 @@ export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, ba
 export function weightGradientsUnits(
   delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32, from: i32, to: i32,
 ): void {
-  delta <<= 2; x <<= 2; dw <<= 2; db <<= 2;
+  delta = byteAddress(delta); x = byteAddress(x); dw = byteAddress(dw); db = byteAddress(db);
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const k8 = inputs & ~7;
@@ -253,7 +254,7 @@ export function weightGradientsUnits(
  * runs over the units; each step loads two w vectors and four deltas for 8 multiply-adds.
  */
 export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, inputs: i32, units: i32): void {
-  delta <<= 2; w <<= 2; dx <<= 2;
+  delta = byteAddress(delta); w = byteAddress(w); dx = byteAddress(dx);
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const n4 = batch & ~3;
