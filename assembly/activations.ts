@@ -1,6 +1,7 @@
 // Activations, forward and backward side by side. backward turns dE/da into dE/dz in
 // place: delta *= f'(z), written with a = f(z) where that is cheaper. Elementwise kernels
 // treat the rows × cols block as one vector; softmax works row by row.
+import { byteAddress } from './pointers';
 
 const LEAKY_RELU_SLOPE: f32 = 0.01; // the same constant as src/kernels.ts
 
@@ -36,6 +37,7 @@ const MAGIC_BITS: i32 = 0x4b400000;
 // ---- sigmoid ------------------------------------------------------------------
 
 export function sigmoidForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z = byteAddress(z); a = byteAddress(a);
   const count = rows * cols;
   const c4 = count & ~3;
   const one = f32x4.splat(1);
@@ -52,6 +54,7 @@ export function sigmoidForward(z: usize, a: usize, rows: i32, cols: i32): void {
 
 /** σ'(z) = σ(z)(1 − σ(z)) = a(1 − a): the activation, not the pre-activation. */
 export function sigmoidBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  a = byteAddress(a); delta = byteAddress(delta);
   const count = rows * cols;
   const c4 = count & ~3;
   const one = f32x4.splat(1);
@@ -90,6 +93,7 @@ export function sigmoidBackward(z: usize, a: usize, delta: usize, rows: i32, col
 }
 
 export function tanhForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z = byteAddress(z); a = byteAddress(a);
   const count = rows * cols;
   const c4 = count & ~3;
   let i = 0;
@@ -105,6 +109,7 @@ export function tanhForward(z: usize, a: usize, rows: i32, cols: i32): void {
 
 /** tanh'(z) = 1 − tanh²(z) = 1 − a². */
 export function tanhBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  a = byteAddress(a); delta = byteAddress(delta);
   const count = rows * cols;
   const c4 = count & ~3;
   const one = f32x4.splat(1);
@@ -124,6 +129,7 @@ export function tanhBackward(z: usize, a: usize, delta: usize, rows: i32, cols: 
 // ---- relu and leaky relu -----------------------------------------------------------
 
 export function reluForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z = byteAddress(z); a = byteAddress(a);
   const count = rows * cols;
   const c4 = count & ~3;
   const zero = f32x4.splat(0);
@@ -142,6 +148,7 @@ export function reluForward(z: usize, a: usize, rows: i32, cols: i32): void {
 
 /** relu'(z) = 1 for z > 0, else 0. */
 export function reluBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  z = byteAddress(z); delta = byteAddress(delta);
   const count = rows * cols;
   const c4 = count & ~3;
   const zero = f32x4.splat(0);
@@ -157,6 +164,7 @@ export function reluBackward(z: usize, a: usize, delta: usize, rows: i32, cols: 
 }
 
 export function leakyReluForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z = byteAddress(z); a = byteAddress(a);
   const count = rows * cols;
   const c4 = count & ~3;
   const zero = f32x4.splat(0);
@@ -176,6 +184,7 @@ export function leakyReluForward(z: usize, a: usize, rows: i32, cols: i32): void
 
 /** leaky'(z) = 1 for z > 0, else the slope. */
 export function leakyReluBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  z = byteAddress(z); delta = byteAddress(delta);
   const count = rows * cols;
   const c4 = count & ~3;
   const zero = f32x4.splat(0);
@@ -195,6 +204,7 @@ export function leakyReluBackward(z: usize, a: usize, delta: usize, rows: i32, c
 // ---- identity ---------------------------------------------------------------------
 
 export function identityForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z = byteAddress(z); a = byteAddress(a);
   memory.copy(a, z, <usize>(rows * cols) << 2);
 }
 
@@ -205,6 +215,7 @@ export function identityBackward(z: usize, a: usize, delta: usize, rows: i32, co
 
 /** Row-wise softmax; subtracting the row's max keeps exp from overflowing. */
 export function softmaxForward(z: usize, a: usize, rows: i32, cols: i32): void {
+  z = byteAddress(z); a = byteAddress(a);
   for (let r = 0; r < rows; r++) {
     const zr = z + (<usize>(r * cols) << 2);
     const ar = a + (<usize>(r * cols) << 2);
@@ -229,6 +240,7 @@ export function softmaxForward(z: usize, a: usize, rows: i32, cols: i32): void {
 
 /** Jacobian-vector product of softmax: dz_i = a_i (da_i − Σ_k da_k a_k). */
 export function softmaxBackward(z: usize, a: usize, delta: usize, rows: i32, cols: i32): void {
+  a = byteAddress(a); delta = byteAddress(delta);
   for (let r = 0; r < rows; r++) {
     const ar = a + (<usize>(r * cols) << 2);
     const dr = delta + (<usize>(r * cols) << 2);

@@ -1,9 +1,12 @@
+import { byteAddress } from './pointers';
+
 /**
  * How many of the count floats at p are NaN or ±Infinity. x·0 is 0 for a finite x and NaN
  * otherwise, so four running sums of x·0 stay 0 exactly when everything is finite: two cheap
  * operations per vector. Only when a sum turns NaN is the slower exact count taken.
  */
 export function countNonFinite(p: usize, count: i32): i32 {
+  p = byteAddress(p);
   const c16 = count & ~15;
   const zero = f32x4.splat(0);
   let s0 = zero, s1 = zero, s2 = zero, s3 = zero;

@@ -1,8 +1,10 @@
 // Loss values and output deltas. Every loss here has an output delta scale·(a − y); the
 // sums accumulate in f64 so a large batch does not lose the small terms.
+import { byteAddress } from './pointers';
 
 /** delta = scale·(a − y). */
 export function outputDelta(a: usize, y: usize, delta: usize, count: i32, scale: f32): void {
+  a = byteAddress(a); y = byteAddress(y); delta = byteAddress(delta);
   const c4 = count & ~3;
   const s = f32x4.splat(scale);
   let i = 0;
@@ -18,6 +20,7 @@ export function outputDelta(a: usize, y: usize, delta: usize, count: i32, scale:
 
 /** Σ (a − y)²: squares in f32 lanes, the running sum in two f64 lanes. */
 export function sumSquaredError(a: usize, y: usize, count: i32): f64 {
+  a = byteAddress(a); y = byteAddress(y);
   const c4 = count & ~3;
   let acc = f64x2.splat(0);
   let i = 0;
@@ -38,6 +41,7 @@ export function sumSquaredError(a: usize, y: usize, count: i32): f64 {
 
 /** Σ −[y ln σ(z) + (1−y) ln(1−σ(z))] = Σ max(z,0) − z·y + ln(1 + e^−|z|): finite for any z. */
 export function sigmoidCrossEntropy(z: usize, y: usize, count: i32): f64 {
+  z = byteAddress(z); y = byteAddress(y);
   let sum: f64 = 0;
   for (let i = 0; i < count; i++) {
     const o = <usize>i << 2;
@@ -49,6 +53,7 @@ export function sigmoidCrossEntropy(z: usize, y: usize, count: i32): f64 {
 
 /** Σ_rows Σ_k y_k (lse(z) − z_k), lse = max + ln Σ e^(z−max): −Σ y ln softmax(z), stably. */
 export function softmaxCrossEntropy(z: usize, y: usize, rows: i32, cols: i32): f64 {
+  z = byteAddress(z); y = byteAddress(y);
   let sum: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const zr = z + (<usize>(r * cols) << 2);

@@ -1,8 +1,13 @@
 // The matmul family: the three products of backpropagation, vectorised along the
 // contiguous inputs dimension k with 128-bit SIMD, scalar tails for k % 4.
-// Pointers are byte addresses in linear memory; sizes are element counts.
+// Pointers arrive as float offsets and become byte addresses (byteAddress); sizes are element counts.
+//
+// Sums run in float32 lanes in the order below. The JS reference (src/backends/js/matmul.ts)
+// sums the same products in float64 with its own grouping, so the two agree within the parity
+// tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
+import { byteAddress } from './pointers';
 
-/** Horizontal sum in the order the JS reference uses: (l0 + l1) + (l2 + l3). */
+/** Horizontal sum of the four lane sums, pairwise: (l0 + l1) + (l2 + l3). */
 @inline function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
@@ -13,7 +18,7 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** The dot product's lane sums reduced, then the k % 4 tail, then the bias: the JS reference's order. */
+/** The dot product's lane sums reduced, then the k % 4 tail one by one, then the bias last. */
 @inline function finishDot(acc: v128, xr: usize, wr: usize, k4: i32, inputs: i32, bias: f32): f32 {
   let s = hsum(acc);
   for (let k = k4; k < inputs; k++) s += load<f32>(xr + (<usize>k << 2)) * load<f32>(wr + (<usize>k << 2));
@@ -36,6 +41,7 @@ export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inpu
 
 /** forward for units [from, to) of every sample: how threads share the work, each reading part of w. */
 export function forwardUnits(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
+  x = byteAddress(x); w = byteAddress(w); b = byteAddress(b); z = byteAddress(z);
   const rowBytes = <usize>inputs << 2;
   const zRowBytes = <usize>units << 2;
   let n = 0;
@@ -150,6 +156,7 @@ export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, ba
 export function weightGradientsUnits(
   delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32, from: i32, to: i32,
 ): void {
+  delta = byteAddress(delta); x = byteAddress(x); dw = byteAddress(dw); db = byteAddress(db);
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const k8 = inputs & ~7;
@@ -247,6 +254,7 @@ export function weightGradientsUnits(
  * runs over the units; each step loads two w vectors and four deltas for 8 multiply-adds.
  */
 export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, inputs: i32, units: i32): void {
+  delta = byteAddress(delta); w = byteAddress(w); dx = byteAddress(dx);
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const n4 = batch & ~3;

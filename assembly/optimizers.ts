@@ -1,5 +1,6 @@
 // Optimizer updates: one fused SIMD loop over the whole flat parameter vector. Each loop runs
 // four floats at a time, then the tail one by one with the same operations in the same order.
+import { byteAddress } from './pointers';
 
 /** x + rate·(target − x): one step of an exponential moving average (Adam's moments, RMSprop's mean square). */
 @inline function towards(x: v128, target: v128, rate: v128): v128 {
@@ -13,6 +14,7 @@
 
 /** p -= η·g. */
 export function sgdUpdate(params: usize, grads: usize, count: i32, learningRate: f32): void {
+  params = byteAddress(params); grads = byteAddress(grads);
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   let i = 0;
@@ -28,6 +30,7 @@ export function sgdUpdate(params: usize, grads: usize, count: i32, learningRate:
 
 /** Classical momentum: v = μv − ηg; p += v. */
 export function momentumUpdate(params: usize, grads: usize, velocity: usize, count: i32, learningRate: f32, momentum: f32): void {
+  params = byteAddress(params); grads = byteAddress(grads); velocity = byteAddress(velocity);
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   const mu = f32x4.splat(momentum);
@@ -48,6 +51,7 @@ export function momentumUpdate(params: usize, grads: usize, velocity: usize, cou
 
 /** Nesterov momentum as Keras writes it: v = μv − ηg; p += μv − ηg (a look-ahead along the new velocity). */
 export function nesterovUpdate(params: usize, grads: usize, velocity: usize, count: i32, learningRate: f32, momentum: f32): void {
+  params = byteAddress(params); grads = byteAddress(grads); velocity = byteAddress(velocity);
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   const mu = f32x4.splat(momentum);
@@ -78,6 +82,7 @@ export function adamUpdate(
   params: usize, grads: usize, m: usize, v: usize, count: i32,
   stepSize: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, epsilon: f32,
 ): void {
+  params = byteAddress(params); grads = byteAddress(grads); m = byteAddress(m); v = byteAddress(v);
   const c4 = count & ~3;
   const alpha = f32x4.splat(stepSize);
   const b1 = f32x4.splat(oneMinusBeta1);
@@ -114,6 +119,7 @@ export function rmspropUpdate(
   params: usize, grads: usize, meanSquare: usize, count: i32,
   learningRate: f32, oneMinusRho: f32, epsilon: f32,
 ): void {
+  params = byteAddress(params); grads = byteAddress(grads); meanSquare = byteAddress(meanSquare);
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   const r = f32x4.splat(oneMinusRho);

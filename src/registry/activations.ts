@@ -29,10 +29,8 @@ export interface CustomActivationEntry {
 /** One entry per activation: the table that validation, the passes and toJSON all read. */
 export type ActivationEntry = BuiltinActivation | CustomActivationEntry;
 
-export type ForwardKernel =
-  'sigmoidForward' | 'tanhForward' | 'reluForward' | 'leakyReluForward' | 'identityForward' | 'softmaxForward';
-export type BackwardKernel =
-  'sigmoidBackward' | 'tanhBackward' | 'reluBackward' | 'leakyReluBackward' | 'identityBackward' | 'softmaxBackward';
+export type ForwardKernel = Extract<keyof import('../kernels.js').Kernels, `${string}Forward`>;
+export type BackwardKernel = Extract<keyof import('../kernels.js').Kernels, `${string}Backward`>;
 
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky-relu' | 'identity' | 'softmax';
 

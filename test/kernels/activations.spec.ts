@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { Kernels } from '../../src/kernels.js';
 import { LEAKY_RELU_SLOPE } from '../../src/kernels.js';
 import { Random } from '../../src/random.js';
-import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
+import {
+  BACKENDS, SAME_BITS, SIZES, WASM_BUILDS, Scratch, expectClose, expectParity, expectSameBits, expectSplit, randomFloats, type Name,
+} from './harness.js';
 
 type Fn = (z: number) => number;
 const sigmoid: Fn = (z) => 1 / (1 + Math.exp(-z));
@@ -108,4 +110,22 @@ describe.each(WASM_BUILDS)('activation kernels: %s against JS', (build) => {
       expectParity(w.dz, j.dz, `${act.name} backward`);
     });
   }
+});
+
+describe.each(SAME_BITS)('activation kernels: %s against %s, bit for bit', (threads, one) => {
+  const ALL = [...ELEMENTWISE, { name: 'softmax', forward: 'softmaxForward' as const, backward: 'softmaxBackward' as const }];
+  for (const act of ALL) {
+    // Beyond the fixed sizes, rows that leave the second thread a short slice, and a block that ends mid-vector.
+    it.each([...SHAPES, [129, 127] as const, [37, 9] as const])(`${act.name}, %i × %i`, (rows, cols) => {
+      const rng = new Random(rows * 53 + cols);
+      const z = randomFloats(rng, rows * cols, -8, 8);
+      const up = randomFloats(rng, rows * cols);
+      const t = run(threads, act.forward, act.backward, z, up, rows, cols);
+      const o = run(one, act.forward, act.backward, z, up, rows, cols);
+      expectSameBits(t.a, o.a, `${act.name} forward`);
+      expectSameBits(t.dz, o.dz, `${act.name} backward`);
+    });
+  }
+
+  it('cut every activation across the threads', () => expectSplit(ALL.flatMap((a) => [a.forward, a.backward])));
 });

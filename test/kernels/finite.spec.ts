@@ -1,6 +1,6 @@
 // countNonFinite finds NaN and ±Infinity wherever they sit, including every SIMD tail position.
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, SIZES, Scratch, WASM_BUILDS } from './harness.js';
+import { BACKENDS, SIZES, Scratch, WASM_BUILDS, expectSplit } from './harness.js';
 
 describe.each(BACKENDS)('countNonFinite (%s)', (name) => {
   it.each(SIZES)('finds one bad value at every position of %i floats', (count) => {
@@ -28,6 +28,10 @@ describe.each(BACKENDS)('countNonFinite (%s)', (name) => {
     m.backend.f32[huge + 1000] = -Infinity;
     expect(m.backend.kernels.countNonFinite(huge, 1001)).toBe(1);
   });
+});
+
+describe('countNonFinite on the threads', () => {
+  it('was cut across the threads, each slice counting its part', () => expectSplit(['countNonFinite']));
 });
 
 describe('kernel builds', () => {

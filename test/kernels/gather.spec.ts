@@ -1,7 +1,7 @@
 // gatherRows assembles a minibatch from the packed training set by a row order.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
-import { BACKENDS, SIZES, Scratch, randomFloats } from './harness.js';
+import { BACKENDS, SIZES, Scratch, expectSplit, randomFloats } from './harness.js';
 
 describe.each(BACKENDS)('gatherRows (%s)', (name) => {
   it.each(SIZES)('copies rows in the given order, width %i', (width) => {
@@ -18,4 +18,9 @@ describe.each(BACKENDS)('gatherRows (%s)', (name) => {
     for (let r = 0; r < take; r++) expected.set(src.subarray(order[5 + r] * width, (order[5 + r] + 1) * width), r * width);
     expect(m.get(d, take * width)).toEqual(expected);
   });
+});
+
+// A gather only copies, so the rows above are exact on every backend, the threads' slices included.
+describe('gatherRows on the threads', () => {
+  it('was cut across the threads', () => expectSplit(['gatherRows']));
 });

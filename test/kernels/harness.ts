@@ -1,27 +1,62 @@
 // Shared helpers for the kernel specs: a scratch arena on a backend, seeded data, and
 // float64 references written as plainly as possible.
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { createBackend } from '../../src/backends/index.js';
 import type { Backend } from '../../src/backends/backend.js';
 import { KERNEL_BUILDS, buildSupported, type KernelBuild } from '../../src/backends/wasm/module.js';
+import { ThreadedWasmBackend } from '../../src/backends/wasm/threaded.js';
+import { SPLITTABLE } from '../../src/backends/wasm/split.js';
+import type { Kernels } from '../../src/kernels.js';
 import { Random } from '../../src/random.js';
 
 /** Every Wasm kernel build this runtime validates (test/setup.ts enables relaxed SIMD). */
 export const WASM_BUILDS: KernelBuild[] = KERNEL_BUILDS.filter((b) => buildSupported(b));
-/** The JS reference and every Wasm build. */
-export const BACKENDS: Name[] = ['js', ...WASM_BUILDS];
-export type Name = 'js' | KernelBuild;
+/**
+ * The threaded backend's row: the wasm-simd build on 2 threads, with every splittable kernel cut
+ * whatever its work (least 0), so the sizes below exercise the slices, not just the one-thread path.
+ */
+export const THREADS = 'wasm-simd × 2 threads';
+/** The JS reference, every Wasm build, and the threads. */
+export const BACKENDS: Name[] = ['js', ...WASM_BUILDS, THREADS];
+export type Name = 'js' | KernelBuild | typeof THREADS;
+/** Rows the code promises the same bits for: the threads' aligned slices against one thread of the same build. */
+export const SAME_BITS: Array<[Name, Name]> = [[THREADS, 'wasm-simd']];
 
 /** Sizes that cover SIMD tails: below, at and above one vector of 4, and several vectors. */
 export const SIZES = [1, 3, 4, 5, 17, 64];
 
-/** A bump allocator over one backend's arena. */
+/** A backend of its own, for a test that disposes it. */
+export async function openBackend(name: Name): Promise<Backend> {
+  if (name === THREADS) return ThreadedWasmBackend.create(2, 0, 'wasm-simd', 0);
+  return name === 'js' ? createBackend('js') : createBackend('wasm', 0, name);
+}
+
+// One threaded backend per spec file, shared by its scratches: starting workers for each would
+// take minutes. Its posts are counted per kernel, so a spec can check that its kernels did split.
+const threaded = (await openBackend(THREADS)) as ThreadedWasmBackend;
+afterAll(() => threaded.dispose());
+const posted = new Map<keyof Kernels, number>();
+const pool = (threaded as unknown as { pool: { post(op: number): void } }).pool;
+const post = pool.post.bind(pool);
+pool.post = (op) => {
+  posted.set(SPLITTABLE[op].name, (posted.get(SPLITTABLE[op].name) ?? 0) + 1);
+  post(op);
+};
+
+/** Each of these kernels has been cut across the threads at least once in this spec file. */
+export function expectSplit(names: Array<keyof Kernels>): void {
+  for (const name of names) expect(posted.get(name) ?? 0, `${name} split across the threads`).toBeGreaterThan(0);
+}
+
+/** A bump allocator over one backend's arena. The threads' scratches share one backend and start over each time. */
 export class Scratch {
   readonly backend: Backend;
   private next: number;
 
-  constructor(name: Name) {
-    this.backend = name === 'js' ? createBackend('js') : createBackend('wasm', 0, name);
+  constructor(name: Name | Backend) {
+    if (typeof name !== 'string') this.backend = name;
+    else if (name === THREADS) this.backend = threaded;
+    else this.backend = name === 'js' ? createBackend('js') : createBackend('wasm', 0, name);
     this.next = this.backend.base;
   }
 
@@ -66,6 +101,20 @@ export function expectParity(wasm: ArrayLike<number>, js: ArrayLike<number>, wha
     }
   }
 }
+
+/** The same float32 bits, element by element (NaN payloads and the sign of zero included); numbers compared with Object.is. */
+export function expectSameBits(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, what: string): void {
+  if (typeof actual === 'number' || typeof expected === 'number') return void expect(actual, what).toBe(expected);
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  const a = bits(actual);
+  const b = bits(expected);
+  for (let i = 0; i < b.length; i++) {
+    if (a[i] !== b[i]) expect.fail(`${what}: element ${i} is ${actual[i]}, expected the bits of ${expected[i]}`);
+  }
+}
+
+const bits = (x: ArrayLike<number>) =>
+  x instanceof Float32Array ? new Uint32Array(x.buffer, x.byteOffset, x.length) : new Uint32Array(Float32Array.from(x).buffer);
 
 /** A few seeded random shapes beyond the fixed sizes. */
 export function randomShapes(seed: number, count: number, max: number): number[][] {

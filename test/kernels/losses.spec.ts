@@ -2,7 +2,7 @@
 // cross-entropies stay finite at saturated logits.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
-import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
+import { BACKENDS, SAME_BITS, SIZES, WASM_BUILDS, Scratch, expectClose, expectParity, expectSameBits, randomFloats, type Name } from './harness.js';
 
 function losses(name: Name, a: Float32Array, y: Float32Array, z: Float32Array, rows: number, cols: number, scale: number) {
   const m = new Scratch(name);
@@ -68,5 +68,18 @@ describe.each(WASM_BUILDS)('loss kernels: %s against JS', (build) => {
     const j = losses('js', ...args, rows, cols, 2 / cols);
     expectParity(w.delta, j.delta, 'outputDelta');
     expectParity([w.sse, w.bce, w.cce], [j.sse, j.bce, j.cce], 'loss values');
+  });
+});
+
+// Losses are never cut (another grouping of a sum changes its bits): the threads run them whole.
+describe.each(SAME_BITS)('loss kernels: %s against %s, bit for bit', (threads, one) => {
+  it.each(SHAPES)('%i × %i', (rows, cols) => {
+    const rng = new Random(rows * 5 + cols * 89);
+    const n = rows * cols;
+    const args = [randomFloats(rng, n, 0, 1), randomFloats(rng, n, 0, 1), randomFloats(rng, n, -9, 9)] as const;
+    const t = losses(threads, ...args, rows, cols, 2 / cols);
+    const o = losses(one, ...args, rows, cols, 2 / cols);
+    expectSameBits(t.delta, o.delta, 'outputDelta');
+    for (const key of ['sse', 'bce', 'cce'] as const) expectSameBits(t[key], o[key], key);
   });
 });

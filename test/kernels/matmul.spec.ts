@@ -2,7 +2,9 @@
 // db = scale·ΣΔ) and propagateDelta (dx = Δ·w), against float64 references and Wasm vs JS.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
-import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, randomShapes, type Name } from './harness.js';
+import {
+  BACKENDS, SAME_BITS, SIZES, WASM_BUILDS, Scratch, expectClose, expectParity, expectSameBits, expectSplit, openBackend, randomFloats, randomShapes, type Name,
+} from './harness.js';
 
 type Shape = { batch: number; inputs: number; units: number };
 const SHAPES: Shape[] = [
@@ -109,8 +111,8 @@ describe.each(BACKENDS)('matmul kernels (%s)', (name) => {
     expectParity(m.get(z, 15), forwardOn('js', s, d, 1), 'forward after grow');
   });
 
-  it('dispose() lets go of the arena', () => {
-    const m = new Scratch(name);
+  it('dispose() lets go of the arena', async () => {
+    const m = new Scratch(await openBackend(name));
     m.put(randomFloats(new Random(8), 1000));
     expect(m.backend.f32.length).toBeGreaterThan(1000);
     m.backend.dispose();
@@ -129,4 +131,19 @@ describe.each(WASM_BUILDS)('matmul kernels: %s against JS', (build) => {
     expectParity(gw.db, gj.db, 'db');
     expectParity(propagateOn(build, s, d), propagateOn('js', s, d), 'dx');
   });
+});
+
+describe.each(SAME_BITS)('matmul kernels: %s against %s, bit for bit', (threads, one) => {
+  it.each([...SHAPES, ...AWKWARD_SHAPES].map((s) => [label(s), s] as const))('%s', (_, s) => {
+    const d = data(s, 43 + s.batch + s.inputs + s.units);
+    expectSameBits(forwardOn(threads, s, d, 1), forwardOn(one, s, d, 1), 'forward');
+    expectSameBits(forwardOn(threads, s, d, 0), forwardOn(one, s, d, 0), 'forward without bias');
+    const gt = gradientsOn(threads, s, d, 1 / s.batch);
+    const go = gradientsOn(one, s, d, 1 / s.batch);
+    expectSameBits(gt.dw, go.dw, 'dw');
+    expectSameBits(gt.db, go.db, 'db');
+    expectSameBits(propagateOn(threads, s, d), propagateOn(one, s, d), 'dx');
+  });
+
+  it('cut every product across the threads', () => expectSplit(['forward', 'weightGradients', 'propagateDelta']));
 });

@@ -3,7 +3,9 @@
 import { describe, it } from 'vitest';
 import { Random } from '../../src/random.js';
 import type { Kernels } from '../../src/kernels.js';
-import { BACKENDS, WASM_BUILDS, SIZES, Scratch, expectClose, expectParity, randomFloats, type Name } from './harness.js';
+import {
+  BACKENDS, SAME_BITS, SIZES, WASM_BUILDS, Scratch, expectClose, expectParity, expectSameBits, expectSplit, randomFloats, type Name,
+} from './harness.js';
 
 const COUNTS = [...SIZES, 101_770]; // the last: every parameter of a 784-128-10 network
 
@@ -105,4 +107,19 @@ describe.each(WASM_BUILDS)('optimizer kernels: %s against JS over four steps', (
       expectParity(wasm.s2, js.s2, `${which} second state`);
     });
   });
+});
+
+describe.each(SAME_BITS)('optimizer kernels: %s against %s over four steps, bit for bit', (threads, one) => {
+  describe.each(Object.keys(UPDATES) as UpdateName[])('%s', (which) => {
+    it.each(COUNTS)('%i parameters', (count) => {
+      const { p0, grads } = data(count + 3, count, 4);
+      const t = run(threads, UPDATES[which], p0, grads);
+      const o = run(one, UPDATES[which], p0, grads);
+      expectSameBits(t.params, o.params, `${which} params`);
+      expectSameBits(t.s1, o.s1, `${which} state`);
+      expectSameBits(t.s2, o.s2, `${which} second state`);
+    });
+  });
+
+  it('cut every update across the threads', () => expectSplit(['sgdUpdate', 'momentumUpdate', 'nesterovUpdate', 'adamUpdate', 'rmspropUpdate']));
 });

@@ -1,6 +1,10 @@
-// Optimizer updates: one fused loop over the whole flat parameter vector, the same
-// operations in the same order as assembly/optimizers.ts. Scalars are rounded to float32
-// first, as the Wasm kernels receive them.
+// Optimizer updates: one fused loop over the whole flat parameter vector, the formulas of
+// assembly/optimizers.ts term for term and in the same order, with the scalars rounded to
+// float32 first, as the Wasm kernels receive them. Not the same bits: these expressions run in
+// float64 and are rounded to float32 only where a value is stored (or f32() says), where Wasm
+// rounds every operation, so some updated values (5–20% on random data) differ from Wasm's in
+// the last bits, well inside the parity the specs check. Both Wasm builds give the same bits here:
+// relaxed SIMD fuses multiply-adds only in the matmul family.
 const f32 = Math.fround;
 
 /** x + rate·(target − x), rounded to float32: one step of an exponential moving average (Adam's moments, RMSprop's mean square). */
