@@ -12,7 +12,6 @@ import type { NetworkSpec } from '../validate/network-options.js';
 import type { ParsedStep } from '../validate/step-options.js';
 import type { TrainingSamples } from '../validate/training-data.js';
 import { copyRows, isClassLabels, type Samples } from '../validate/samples.js';
-import type { SavedNetwork } from '../persist/json.js';
 import { traceBatch, type Trace } from '../trace.js';
 import { Layout, CHUNK_ROWS, type LayerShape } from './layout.js';
 import { forwardPass, batchLoss } from './passes.js';
@@ -90,7 +89,7 @@ export class Engine {
   }
 
   /** An engine holding saved parameters (already checked against the architecture), on one thread. */
-  static restore(saved: SavedNetwork, request: Omit<BackendRequest, 'threads'>, label: string): Engine {
+  static restore(saved: { spec: NetworkSpec; seed: number; parameters: Float32Array }, request: Omit<BackendRequest, 'threads'>, label: string): Engine {
     const { backend, reason } = openBackendNow({ ...request, threads: 1 }, label);
     const engine = withArena(backend, label, () => new Engine(saved.spec, saved.seed, backend, reason));
     engine.setParameters(saved.parameters);
