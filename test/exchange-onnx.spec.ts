@@ -3,9 +3,10 @@
 // back with the onnx.proto decoder onnxruntime-web ships, not with our own descriptor.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Network, Random, registerActivation, type NetworkOptions } from '../src/index.js';
+import { Network, Random, registerActivation, registerLoss, type NetworkOptions } from '../src/index.js';
 import { toOnnx } from '../src/exchange/index.js';
 import { ROWS, describeRows, worstMismatch } from './backends.js';
 
@@ -129,5 +130,72 @@ describe('toOnnx: what cannot be mapped is named', () => {
     expect(() => toOnnx(net, { opsetVersion: 10 })).toThrow(/toOnnx: opsetVersion: expected a whole number from 11 to 21, got number 10/);
     expect(() => toOnnx(net, { opset: 13 } as object)).toThrow(/toOnnx: options: unknown option "opset"; known options are opsetVersion/);
     expect(net.getParameters()).toEqual(before);
+  });
+});
+
+/**
+ * Weights from a formula of their own (integer arithmetic, one division, powers of two: the
+ * same floats on every engine), not from the library's Random, so a change to weight
+ * initialisation cannot move these bytes. The first four are a negative zero, a float32
+ * subnormal, the largest float32 and the smallest subnormal, whose bits must travel as they are.
+ */
+function formulaNetwork(net: Network): Network {
+  for (let i = 0; i < net.spec.layers.length; i++) {
+    const { units, inputs } = net.getWeights(i);
+    const w = Array.from({ length: units * inputs }, (_, k) => (((k * 7919 + i * 104729) % 2001) - 1000) / 3 * 4 ** ((k % 7) - 3));
+    w.splice(0, 4, ...[-0, 1e-40, 3.4028234663852886e38, -1.401298464324817e-45].slice(0, w.length));
+    net.setWeights(i, w, net.spec.bias ? Array.from({ length: units }, (_, j) => (j - i) / 3) : undefined);
+  }
+  return net;
+}
+
+registerLoss('half-abs.onnx-bytes', { value: (y, t) => Math.abs(y - t) / 2, derivative: (y, t) => Math.sign(y - t) / 2 });
+
+/**
+ * SHA-256 of the bytes protobufjs 7.6.6 wrote for these networks, recorded before our own writer
+ * (src/exchange/protobuf.ts) replaced it: the writer must keep every byte, field order and
+ * packed dims included. The large one has a 2.2 MB weight tensor, so lengths take 4-byte varints.
+ */
+const recordedBytes: Array<{ name: string; options: NetworkOptions; opsetVersion?: number; sha256: string }> = [
+  ...[11, 12, 13, 15, 19, 21].map((opsetVersion) => ({
+    name: `leaky-relu → softmax, opset ${opsetVersion}`,
+    options: { layers: [2, { units: 3, activation: 'leaky-relu' }, { units: 2, activation: 'softmax' }], loss: 'categorical-cross-entropy' } as NetworkOptions,
+    opsetVersion,
+    sha256: ({
+      11: 'b8fab6c4a233f6b8b08459eb07a63cfb3975a2dfafe7bfaffa4537014eb8dd41',
+      12: 'e1655a026d6593e62f14d46847e6b0f9fbea9bded4f2bfc1000340273ba2bd2e',
+      13: 'd777c1ef0efcaf781f54ee71985378ea426e099f51921c2355a57b43e6ea523e',
+      15: '3df0f9230d51519e53526b29eb4f85df8c65fbe4af0adf28686cc5e1826821fa',
+      19: '258fa8622bad0f4aff818b40803bf0b1306784f2aa92f726d768eb84701c6524',
+      21: '41fbef921379827d3bb120b6f83ed4780e980cbd87b98992bfda9d6299d051a7',
+    } as Record<number, string>)[opsetVersion],
+  })),
+  {
+    name: 'tanh → relu → leaky-relu → sigmoid → softmax',
+    options: architectures[0].options,
+    sha256: '418e9d8ef739d11acf92fa7f5da7b988b6cb5588c00527d4b9a9207e2c6ea91f',
+  },
+  {
+    name: 'no biases, leaky-relu → identity',
+    options: architectures[1].options,
+    sha256: 'afded88e74117fe8e5f9bc87cf2571acb2c12fc606235b01c3cdb06e6bdde2b3',
+  },
+  {
+    name: 'an identity hidden layer, a custom loss in the metadata',
+    options: { layers: [1, { units: 2, activation: 'identity' }, { units: 1, activation: 'sigmoid' }], loss: 'half-abs.onnx-bytes' },
+    sha256: 'bf73853d4a4a81644159e12fab6a915b2a5dcfbbb22171f98874b818ae1e0389',
+  },
+  {
+    name: '1100 → 512 relu → 10 softmax',
+    options: { layers: [1100, { units: 512, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'categorical-cross-entropy' },
+    sha256: '21d3b8eeacddbb0448561b67cddab9f410cb10ff4a83adce750d68c409cc0862',
+  },
+];
+
+describe('toOnnx: the bytes', () => {
+  it.each(recordedBytes)('$name: the bytes recorded from protobufjs', async ({ options, opsetVersion, sha256 }) => {
+    const net = formulaNetwork(await Network.create({ ...options, seed: 1, backend: 'js' }));
+    const bytes = toOnnx(net, opsetVersion === undefined ? {} : { opsetVersion });
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256);
   });
 });
