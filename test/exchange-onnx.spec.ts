@@ -1,6 +1,6 @@
 // ONNX export, checked against the real engine: onnxruntime-web (its Wasm build, in Node)
 // runs the bytes and predicts what we predict, for one row and for a batch; the graph is read
-// back with the onnx.proto decoder onnxruntime-web ships, not with our own descriptor.
+// back with the onnx.proto decoder onnxruntime-web ships, not with our own writer.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { createHash } from 'node:crypto';

@@ -1,12 +1,12 @@
 // ONNX export: each layer becomes a Gemm (Y = X·Wᵀ + b, transB = 1, so our units × inputs
 // weights go in as they are) and an activation node, over one input [N, inputs] with a
-// dynamic batch N. The bytes are a ModelProto written by protobufjs from a descriptor of the
-// few ONNX messages we need, so no byte of the wire format is encoded by hand.
-import protobuf from 'protobufjs/light.js';
+// dynamic batch N. The bytes are a ModelProto written by our own protobuf writer: we only ever
+// write these few messages, and a protobuf library would be our one runtime dependency.
 import type { Network } from '../network.js';
 import { LEAKY_RELU_SLOPE } from '../kernels.js';
 import { plainObject, rejectUnknownKeys, describe } from '../validate/values.js';
 import { exchangeNames, builtinActivation } from './names.js';
+import { ProtoWriter } from './protobuf.js';
 
 export interface ToOnnxOptions {
   /** The ai.onnx operator set the model declares, 11 to 21 (default 13). */
@@ -26,95 +26,24 @@ const FLOAT = 1;
 const ATTRIBUTE_FLOAT = 1;
 const ATTRIBUTE_INT = 2;
 
-/**
- * The subset of onnx/onnx.proto (proto2, package onnx) that a Gemm stack needs, with the
- * field numbers of onnx.proto: ModelProto ir_version 1, producer_name 2, producer_version 3,
- * doc_string 6, graph 7, opset_import 8, metadata_props 14; OperatorSetIdProto domain 1,
- * version 2; GraphProto node 1, name 2, initializer 5, input 11, output 12; NodeProto input 1,
- * output 2, name 3, op_type 4, attribute 5; AttributeProto name 1, f 2, i 3, type 20;
- * TensorProto dims 1, data_type 2, name 8, raw_data 9; ValueInfoProto name 1, type 2;
- * TypeProto tensor_type 1; TypeProto.Tensor elem_type 1, shape 2; TensorShapeProto dim 1;
- * TensorShapeProto.Dimension dim_value 1, dim_param 2 (a oneof); StringStringEntryProto key 1,
- * value 2. (Checked against the protobufjs code generated from onnx.proto that onnxruntime-web
- * ships in lib/onnxjs/ort-schema/protobuf/onnx.js.) Enums are written as their int32 values.
+/*
+ * The field numbers of the messages a Gemm stack needs, from onnx/onnx.proto (proto2, package
+ * onnx) in the ONNX repository; each field's type there fixes its wire type: int64, int32 and
+ * enums are varints, float is I32, strings, bytes and messages are LEN. Each message's fields
+ * are written in field-number order, as protobufjs wrote them, so exports keep their bytes.
  */
-const ONNX_SUBSET = {
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: {
-          fields: {
-            ir_version: { type: 'int64', id: 1 },
-            producer_name: { type: 'string', id: 2 },
-            producer_version: { type: 'string', id: 3 },
-            doc_string: { type: 'string', id: 6 },
-            graph: { type: 'GraphProto', id: 7 },
-            opset_import: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
-            metadata_props: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
-          },
-        },
-        OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
-        StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-        GraphProto: {
-          fields: {
-            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-            name: { type: 'string', id: 2 },
-            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
-            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
-          },
-        },
-        NodeProto: {
-          fields: {
-            input: { rule: 'repeated', type: 'string', id: 1 },
-            output: { rule: 'repeated', type: 'string', id: 2 },
-            name: { type: 'string', id: 3 },
-            op_type: { type: 'string', id: 4 },
-            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-          },
-        },
-        AttributeProto: {
-          fields: {
-            name: { type: 'string', id: 1 },
-            f: { type: 'float', id: 2 },
-            i: { type: 'int64', id: 3 },
-            type: { type: 'int32', id: 20 },
-          },
-        },
-        TensorProto: {
-          fields: {
-            dims: { rule: 'repeated', type: 'int64', id: 1 },
-            data_type: { type: 'int32', id: 2 },
-            name: { type: 'string', id: 8 },
-            raw_data: { type: 'bytes', id: 9 },
-          },
-        },
-        ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
-        TypeProto: {
-          fields: { tensor_type: { type: 'Tensor', id: 1 } },
-          nested: { Tensor: { fields: { elem_type: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } } },
-        },
-        TensorShapeProto: {
-          fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } },
-          nested: {
-            Dimension: {
-              oneofs: { value: { oneof: ['dim_value', 'dim_param'] } },
-              fields: { dim_value: { type: 'int64', id: 1 }, dim_param: { type: 'string', id: 2 } },
-            },
-          },
-        },
-      },
-    },
-  },
-};
-
-let modelProto: protobuf.Type | undefined;
-
-/** Built on first use: reflection compiles an encoder per message type. */
-function modelType(): protobuf.Type {
-  modelProto ??= protobuf.Root.fromJSON(ONNX_SUBSET).lookupType('onnx.ModelProto');
-  return modelProto;
-}
+const ModelProto = { ir_version: 1, producer_name: 2, producer_version: 3, doc_string: 6, graph: 7, opset_import: 8, metadata_props: 14 };
+const OperatorSetIdProto = { domain: 1, version: 2 };
+const StringStringEntryProto = { key: 1, value: 2 };
+const GraphProto = { node: 1, name: 2, initializer: 5, input: 11, output: 12 };
+const NodeProto = { input: 1, output: 2, name: 3, op_type: 4, attribute: 5 };
+const AttributeProto = { name: 1, f: 2, i: 3, type: 20 };
+const TensorProto = { dims: 1, data_type: 2, name: 8, raw_data: 9 };
+const ValueInfoProto = { name: 1, type: 2 };
+const TypeProto = { tensor_type: 1 };
+const TypeProtoTensor = { elem_type: 1, shape: 2 };
+const TensorShapeProto = { dim: 1 };
+const TensorShapeProtoDimension = { dim_value: 1, dim_param: 2 };
 
 /** The network as ONNX bytes: input 'input' [N, inputs], output 'output' [N, outputs], float32. */
 export function toOnnx(net: Network, options: ToOnnxOptions = {}): Uint8Array {
@@ -129,8 +58,8 @@ export function toOnnx(net: Network, options: ToOnnxOptions = {}): Uint8Array {
   const spec = net.spec;
   const names = spec.layers.map((_, i) => builtinActivation(spec, i, label, 'ONNX'));
 
-  const nodes: object[] = [];
-  const initializers: object[] = [];
+  const nodes: ProtoWriter[] = [];
+  const initializers: ProtoWriter[] = [];
   let x = 'input';
   names.forEach((activation, i) => {
     const { weights, bias, units, inputs } = net.getWeights(i);
@@ -143,50 +72,77 @@ export function toOnnx(net: Network, options: ToOnnxOptions = {}): Uint8Array {
       initializers.push(tensor(`layer${i}.bias`, [units], bias));
       gemmInputs.push(`layer${i}.bias`);
     }
-    nodes.push({ name: `layer${i}.gemm`, op_type: 'Gemm', input: gemmInputs, output: [z], attribute: [intAttribute('transB', 1)] });
+    nodes.push(node(`layer${i}.gemm`, 'Gemm', gemmInputs, [z], [intAttribute('transB', 1)]));
     x = z;
     if (op === null) return;
     const a = last ? 'output' : `layer${i}.a`;
-    const attribute: object[] = [];
-    if (activation === 'leaky-relu') attribute.push({ name: 'alpha', type: ATTRIBUTE_FLOAT, f: LEAKY_RELU_SLOPE });
+    const attributes: ProtoWriter[] = [];
+    if (activation === 'leaky-relu') attributes.push(floatAttribute('alpha', LEAKY_RELU_SLOPE));
     // Softmax over the units: axis -1 from opset 13; before it, axis 1 of our 2-D tensor is the same.
-    if (activation === 'softmax') attribute.push(intAttribute('axis', opset >= 13 ? -1 : 1));
-    nodes.push({ name: `layer${i}.${activation}`, op_type: op, input: [z], output: [a], attribute });
+    if (activation === 'softmax') attributes.push(intAttribute('axis', opset >= 13 ? -1 : 1));
+    nodes.push(node(`layer${i}.${activation}`, op, [z], [a], attributes));
     x = a;
   });
 
-  const model = {
-    ir_version: IR_VERSION[opset],
-    producer_name: 'backprop',
-    producer_version: '0.1.0',
-    doc_string: `A feed-forward network exported by backprop: ${[spec.inputs, ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ')}`,
-    opset_import: [{ domain: '', version: opset }],
-    metadata_props: [{ key: 'backprop.loss', value: spec.loss }],
-    graph: {
-      name: 'backprop',
-      node: nodes,
-      initializer: initializers,
-      input: [valueInfo('input', spec.inputs)],
-      output: [valueInfo('output', net.outputs)],
-    },
-  };
-  const type = modelType();
-  return type.encode(type.fromObject(model)).finish();
+  const graph = new ProtoWriter();
+  for (const n of nodes) graph.message(GraphProto.node, n);
+  graph.string(GraphProto.name, 'backprop');
+  for (const t of initializers) graph.message(GraphProto.initializer, t);
+  graph.message(GraphProto.input, valueInfo('input', spec.inputs));
+  graph.message(GraphProto.output, valueInfo('output', net.outputs));
+
+  const docString = `A feed-forward network exported by backprop: ${[spec.inputs, ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ')}`;
+  return new ProtoWriter()
+    .int(ModelProto.ir_version, IR_VERSION[opset])
+    .string(ModelProto.producer_name, 'backprop')
+    .string(ModelProto.producer_version, '0.1.0')
+    .string(ModelProto.doc_string, docString)
+    .message(ModelProto.graph, graph)
+    // The default domain '' is written all the same, as before.
+    .message(ModelProto.opset_import, new ProtoWriter().string(OperatorSetIdProto.domain, '').int(OperatorSetIdProto.version, opset))
+    .message(ModelProto.metadata_props, new ProtoWriter().string(StringStringEntryProto.key, 'backprop.loss').string(StringStringEntryProto.value, spec.loss))
+    .finish();
 }
 
-function intAttribute(name: string, value: number): object {
-  return { name, type: ATTRIBUTE_INT, i: value };
+function node(name: string, opType: string, inputs: string[], outputs: string[], attributes: ProtoWriter[]): ProtoWriter {
+  const w = new ProtoWriter();
+  for (const input of inputs) w.string(NodeProto.input, input);
+  for (const output of outputs) w.string(NodeProto.output, output);
+  w.string(NodeProto.name, name).string(NodeProto.op_type, opType);
+  for (const a of attributes) w.message(NodeProto.attribute, a);
+  return w;
 }
 
-/** A float32 initializer; raw_data is little-endian, as onnx.proto requires. */
-function tensor(name: string, dims: number[], values: Float32Array): object {
+function intAttribute(name: string, value: number): ProtoWriter {
+  return new ProtoWriter().string(AttributeProto.name, name).int(AttributeProto.i, value).int(AttributeProto.type, ATTRIBUTE_INT);
+}
+
+function floatAttribute(name: string, value: number): ProtoWriter {
+  return new ProtoWriter().string(AttributeProto.name, name).float(AttributeProto.f, value).int(AttributeProto.type, ATTRIBUTE_FLOAT);
+}
+
+/**
+ * A float32 initializer; raw_data is little-endian, as onnx.proto requires. dims is proto2's
+ * unpacked by default, but readers take either form and protobufjs wrote it packed.
+ */
+function tensor(name: string, dims: number[], values: Float32Array): ProtoWriter {
   const raw = new Uint8Array(values.length * 4);
   const view = new DataView(raw.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
-  return { name, dims, data_type: FLOAT, raw_data: raw };
+  return new ProtoWriter()
+    .packedInts(TensorProto.dims, dims)
+    .int(TensorProto.data_type, FLOAT)
+    .string(TensorProto.name, name)
+    .bytes(TensorProto.raw_data, raw);
 }
 
 /** A float32 [N, width] tensor whose batch size N is left to the caller. */
-function valueInfo(name: string, width: number): object {
-  return { name, type: { tensor_type: { elem_type: FLOAT, shape: { dim: [{ dim_param: 'N' }, { dim_value: width }] } } } };
+function valueInfo(name: string, width: number): ProtoWriter {
+  const shape = new ProtoWriter()
+    .message(TensorShapeProto.dim, new ProtoWriter().string(TensorShapeProtoDimension.dim_param, 'N'))
+    .message(TensorShapeProto.dim, new ProtoWriter().int(TensorShapeProtoDimension.dim_value, width));
+  const tensorType = new ProtoWriter().int(TypeProtoTensor.elem_type, FLOAT).message(TypeProtoTensor.shape, shape);
+  return new ProtoWriter()
+    .string(ValueInfoProto.name, name)
+    .message(ValueInfoProto.type, new ProtoWriter().message(TypeProto.tensor_type, tensorType));
 }
