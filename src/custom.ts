@@ -7,6 +7,7 @@ import { losses, customLosses } from './registry/losses.js';
 import { describe, optionsObject } from './validate/values.js';
 import type { NetworkSpec } from './validate/network-options.js';
 
+/** An activation for registerActivation: the function and its derivative, elementwise. */
 export interface CustomActivation {
   /** a = f(z) for one element. */
   forward: (z: number) => number;
@@ -35,6 +36,7 @@ export function registerActivation(name: string, activation: CustomActivation): 
   customActivations.set(name, entry);
 }
 
+/** A loss for registerLoss: one output's loss and its derivative, elementwise. */
 export interface CustomLoss {
   /** The loss of one output a against its target y; a sample's loss is the sum over its outputs. */
   value: (a: number, y: number) => number;

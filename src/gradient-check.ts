@@ -7,25 +7,35 @@ import type { Samples } from './validate/samples.js';
 import { describe } from './validate/values.js';
 import { parseGradientCheckOptions, type GradientCheckOptions } from './validate/call-options.js';
 
+/** One parameter's two gradients, as gradientCheck compares them. */
 export interface GradientCheckEntry {
+  /** Which weighted layer, from 0. */
   layer: number;
+  /** Whether the parameter is a weight or a bias. */
   kind: 'weights' | 'bias';
   /** Index into getWeights(layer).weights (j · inputs + k) or .bias. */
   index: number;
+  /** dE/dparameter by backpropagation (net.gradients). */
   analytic: number;
+  /** The centred difference (E(w + ε) − E(w − ε)) / 2ε. */
   numeric: number;
+  /** |analytic − numeric| / max(|analytic| + |numeric|, 1e-3). */
   relativeError: number;
 }
 
+/** What gradientCheck returns. */
 export interface GradientCheckResult {
   /** max over parameters of |analytic − numeric| / max(|analytic| + |numeric|, 1e-3). */
   maxRelativeError: number;
   /** The parameter with that error. */
   worst: GradientCheckEntry;
+  /** Whether maxRelativeError is at most `tolerance`. */
   passed: boolean;
   /** Parameters checked. */
   checked: number;
+  /** The nudge ε used. */
   epsilon: number;
+  /** The largest relative error that passes. */
   tolerance: number;
 }
 

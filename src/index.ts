@@ -1,3 +1,8 @@
+/**
+ * The package entry, `backprop`: the Network class, the learning tools (trace, explain,
+ * gradientCheck, custom activations and losses) and the data helpers.
+ * @module backprop
+ */
 export { Network } from './network.js';
 export type { LayerWeights, LayerGradients, Evaluation } from './network.js';
 export type { NetworkOptions, LayerSpec, BackendChoice, NetworkSpec } from './validate/network-options.js';

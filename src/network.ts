@@ -74,10 +74,12 @@ export class Network {
     return this.engine.backend.threads;
   }
 
+  /** The input width: numbers per sample. */
   get inputs(): number {
     return this.engine.inputs;
   }
 
+  /** The output width: numbers per prediction and per target. */
   get outputs(): number {
     return this.engine.outputs;
   }
@@ -209,6 +211,7 @@ export class Network {
 
   // ---- saving and loading ------------------------------------------------------------
 
+  /** The versioned JSON form: architecture, seed and the parameters as base64 float32 (what JSON.stringify writes). */
   toJSON(): NetworkJSON {
     this.engine.live('toJSON');
     return networkToJSON(this.spec, this.seed, this.engine.parameters());

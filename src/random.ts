@@ -8,6 +8,7 @@ export class Random {
   private s2: number;
   private s3: number;
 
+  /** A generator whose stream follows `seed` (read as a uint32). */
   constructor(seed: number) {
     let x = seed >>> 0;
     const next = () => {
@@ -67,6 +68,7 @@ export class Random {
   get state(): [number, number, number, number] {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
+  /** Continue from a state read from `state`. */
   set state(s: [number, number, number, number]) {
     [this.s0, this.s1, this.s2, this.s3] = s.map((v) => v >>> 0) as [number, number, number, number];
   }

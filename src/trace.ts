@@ -11,14 +11,19 @@ import type { LossEntry } from './registry/losses.js';
  * seed notes' Udacity/Nielsen one: z = W·x + b (pre-activation), a = f(z), δ = dE/dz.
  */
 export interface TraceLayer {
+  /** Which weighted layer, from 0. */
   layer: number;
+  /** The layer's input width. */
   inputs: number;
+  /** The layer's unit count. */
   units: number;
+  /** The activation's name. */
   activation: string;
   /** n × inputs: the layer's input x (the samples for layer 0, else the previous layer's a). */
   input: Float32Array;
-  /** units × inputs (row j = weights into unit j) and units: the parameters before any step. */
+  /** units × inputs (row j = weights into unit j): the weights before any step. */
   weights: Float32Array;
+  /** units: the bias before any step; null without biases. */
   bias: Float32Array | null;
   /** n × units: z = x·Wᵀ + b. */
   z: Float32Array;
@@ -40,25 +45,33 @@ export interface TraceLayer {
   gradBias: Float32Array | null;
   /** n × inputs: Wᵀδ = dE/d(input), the error sent to the layer below before its activation derivative. */
   propagated: Float32Array;
-  /** units × inputs and units: w − η·dE/dw, b − η·dE/db; null unless learningRate was given. */
+  /** units × inputs: w − η·dE/dw; null unless learningRate was given. */
   updatedWeights: Float32Array | null;
+  /** units: b − η·dE/db; null unless learningRate was given, or without biases. */
   updatedBias: Float32Array | null;
 }
 
+/** What Network.trace returns: one forward and backward pass, layer by layer (all copies). */
 export interface Trace {
   /** Samples in the batch (n). */
   batch: number;
+  /** The network's input width. */
   inputs: number;
+  /** The network's output width. */
   outputs: number;
-  /** The loss's name and the batch loss (mean over the samples), before any step. */
+  /** The loss's name. */
   lossName: string;
+  /** The batch loss (mean over the samples), before any step. */
   loss: number;
   /** Whether the output's δ comes straight from the loss (a − y: cross-entropy with its activation). */
   fused: boolean;
-  /** n × outputs: the targets y and the outputs ŷ (the last layer's a). */
+  /** n × outputs: the targets y. */
   target: Float32Array;
+  /** n × outputs: the outputs ŷ (the last layer's a). */
   output: Float32Array;
+  /** The η of TraceOptions that the updated weights use; null when none was given. */
   learningRate: number | null;
+  /** One entry per weighted layer, from the first. */
   layers: TraceLayer[];
 }
 

@@ -63,10 +63,14 @@ describe('registerActivation', () => {
     const net = await Network.create({ layers, seed: 1 });
     expect(net.backend).toBe('js');
     expect(net.backendReason).toMatch(/layers\[1\] uses the custom activation 'softplus', which runs only on the JS backend/);
+    // Bad calls, so TypeErrors (toThrow with an instance checks the class too), as the README promises.
+    const why = "layers[1] uses the custom activation 'softplus', which runs only on the JS backend";
     await expect(Network.create({ layers, backend: 'wasm' })).rejects.toThrow(
-      /Network.create: backend 'wasm': layers\[1\] uses the custom activation 'softplus', which runs only on the JS backend; use backend 'js' or 'auto'/,
+      new TypeError(`Network.create: backend 'wasm': ${why}; use backend 'js' or 'auto'`),
     );
-    await expect(Network.create({ layers, threads: 2 })).rejects.toThrow(/Network.create: threads: .*custom activation 'softplus'.*threads need the wasm backend/);
+    await expect(Network.create({ layers, threads: 2 })).rejects.toThrow(
+      new TypeError(`Network.create: threads: ${why}, and threads need the wasm backend`),
+    );
     const plain = await Network.create({ layers: [2, 2, 1], seed: 1 });
     expect(plain.backend).toBe(wasmAvailable() ? 'wasm' : 'js');
     expect(plain.backendReason).toBe(wasmAvailable() ? null : 'this runtime does not support WebAssembly SIMD');
@@ -75,7 +79,9 @@ describe('registerActivation', () => {
     expect(copy.backend).toBe('js');
     expect(copy.backendReason).toMatch(/custom activation 'softplus'/);
     expect(Array.from(copy.predict([0.3, -0.2]))).toEqual(Array.from(net.predict([0.3, -0.2])));
-    expect(() => Network.fromJSON(net.toJSON(), { backend: 'wasm' })).toThrow(/Network.fromJSON: backend 'wasm': .*custom activation/);
+    expect(() => Network.fromJSON(net.toJSON(), { backend: 'wasm' })).toThrow(
+      new TypeError(`Network.fromJSON: backend 'wasm': ${why}; use backend 'js' or 'auto'`),
+    );
   });
 
   it('explain writes the custom activation and its derivative by name', async () => {

@@ -70,7 +70,7 @@ describe('registerLoss', () => {
     expect(net.backend).toBe('js');
     expect(net.backendReason).toBe("the custom loss 'log-cosh' runs only on the JS backend");
     await expect(Network.create({ layers: [3, 2], loss: 'log-cosh', backend: 'wasm' })).rejects.toThrow(
-      /Network.create: backend 'wasm': the custom loss 'log-cosh' runs only on the JS backend; use backend 'js' or 'auto'/,
+      new TypeError("Network.create: backend 'wasm': the custom loss 'log-cosh' runs only on the JS backend; use backend 'js' or 'auto'"),
     );
     const copy = Network.fromJSON(net.toJSON());
     expect(copy.spec.loss).toBe('log-cosh');

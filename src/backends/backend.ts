@@ -1,5 +1,6 @@
 import type { Kernels } from '../kernels.js';
 
+/** A backend a network runs on: 'js' (plain TypeScript loops) or 'wasm' (the SIMD kernels). */
 export type BackendName = 'js' | 'wasm';
 
 /**

@@ -38,18 +38,21 @@ export function pinKernelBuild(build: KernelBuild | null): void {
   pinned = build;
 }
 
-/** 'auto' is Wasm where Wasm SIMD validates, else JS; asking for Wasm where it cannot run is an error. */
+/**
+ * 'auto' is Wasm where Wasm SIMD validates, else JS; asking for Wasm where it cannot run is a bad
+ * call, so a TypeError as the README promises for bad calls.
+ */
 function resolve(request: BackendRequest, label: string): { name: BackendName; reason: string | null } {
   const { choice, threads, jsOnly } = request;
   if (jsOnly !== null) {
-    if (choice === 'wasm') throw new Error(`${label}: backend 'wasm': ${jsOnly}; use backend 'js' or 'auto'`);
-    if (typeof threads === 'number' && threads > 1) throw new Error(`${label}: threads: ${jsOnly}, and threads need the wasm backend`);
+    if (choice === 'wasm') throw new TypeError(`${label}: backend 'wasm': ${jsOnly}; use backend 'js' or 'auto'`);
+    if (typeof threads === 'number' && threads > 1) throw new TypeError(`${label}: threads: ${jsOnly}, and threads need the wasm backend`);
     return { name: 'js', reason: choice === 'auto' ? jsOnly : null };
   }
   if (choice === 'js') return { name: 'js', reason: null };
   if (wasmAvailable()) return { name: 'wasm', reason: null };
   if (choice === 'wasm') {
-    throw new Error(`${label}: backend 'wasm': this runtime does not support WebAssembly SIMD; use backend 'js' or 'auto'`);
+    throw new TypeError(`${label}: backend 'wasm': this runtime does not support WebAssembly SIMD; use backend 'js' or 'auto'`);
   }
   return { name: 'js', reason: 'this runtime does not support WebAssembly SIMD' };
 }

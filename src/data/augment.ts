@@ -3,6 +3,7 @@
 import { Random } from '../random.js';
 import { describe, plainObject } from '../validate/values.js';
 
+/** Options of shiftImages. */
 export interface ShiftOptions {
   /** Largest move in pixels along each axis (default 1): offsets are drawn from −max…max. */
   max?: number;

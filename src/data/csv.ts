@@ -4,6 +4,7 @@
 // and keeps the file line of every row, which the error messages need.
 import { describe } from '../validate/values.js';
 
+/** A parsed CSV file: what parseCsv returns and the column helpers read. */
 export interface CsvTable {
   /** The header's names, in file order. */
   columns: string[];
@@ -13,6 +14,7 @@ export interface CsvTable {
   lines: number[];
 }
 
+/** Options of parseCsv. */
 export interface CsvOptions {
   /** Field separator, one character (default ','). */
   delimiter?: string;
@@ -22,6 +24,12 @@ export interface CsvOptions {
 
 /** A malformed file or value; `line` is the 1-based file line. */
 export class CsvError extends SyntaxError {
+  /**
+   * The message is `source, line N: detail`.
+   * @param source The file (or CsvOptions.source) the message names.
+   * @param line The 1-based file line of the fault.
+   * @param detail What is wrong there, after `source, line N: ` in the message.
+   */
   constructor(readonly source: string, readonly line: number, detail: string) {
     super(`${source}, line ${line}: ${detail}`);
     this.name = 'CsvError';

@@ -3,6 +3,7 @@
 // weathersit, mnth, hr and weekday. The categories are kept so new data encodes the same way.
 import { describe, expectArray } from '../validate/values.js';
 
+/** What dummies returns: the categories it used and one 0/1 column per category. */
 export interface Dummies {
   /** The categories in column order: numbers in numeric order, otherwise in text order. */
   categories: string[];
@@ -12,6 +13,7 @@ export interface Dummies {
   columns: Float64Array[];
 }
 
+/** Options of dummies. */
 export interface DummyOptions {
   /** Use these categories (e.g. those found in the training data) instead of the values' own. */
   categories?: readonly string[];

@@ -5,6 +5,7 @@
 
 export const MNIST_MAGIC = Uint8Array.of(0x4d, 0x4e, 0x53, 0x54); // 'MNST'
 
+/** A set of digit images with their labels: what loadMnist and decodeMnist return. */
 export interface Digits {
   /** count × pixels, row-major, in [0, 1] (byte / 255). */
   images: Float32Array;
@@ -12,8 +13,11 @@ export interface Digits {
   targets: Float32Array;
   /** The digit (0–9) of each image. */
   labels: Uint8Array;
+  /** How many images. */
   count: number;
+  /** Image height in pixels (28). */
   rows: number;
+  /** Image width in pixels (28). */
   cols: number;
 }
 

@@ -3,9 +3,13 @@
 import { Random } from '../random.js';
 import { describe, expectArray, plainObject } from '../validate/values.js';
 
+/** Row indices of each part, for takeRows; every row is in exactly one part. */
 export interface Split {
+  /** The rows to train on (shuffled by randomSplit, in file order by positionSplit). */
   train: Uint32Array;
+  /** The rows held out to validate (empty without `validation`). */
   validation: Uint32Array;
+  /** The rows held out to test (empty without `test`). */
   test: Uint32Array;
 }
 

@@ -2,7 +2,9 @@
 // standardised scale can be mapped back (the bike-sharing project predicts standardised counts).
 import { describe, expectArray } from '../validate/values.js';
 
+/** What fitScaler learns from a column, for standardize and unstandardize. */
 export interface Scaler {
+  /** The column's mean. */
   mean: number;
   /** Sample standard deviation (n − 1 in the denominator), as pandas' .std() in the course. */
   std: number;

@@ -18,21 +18,29 @@ import { forwardPass, batchLoss } from './passes.js';
 import { StepRunner, type OptimizerState } from './step.js';
 import { countCorrect } from './accuracy.js';
 
+/** One weighted layer's parameters, as getWeights returns them: copies, never views. */
 export interface LayerWeights {
   /** units × inputs, row-major: weights[j * inputs + k] connects input k to unit j. */
   weights: Float32Array;
   /** One per unit, or null for a network without biases. */
   bias: Float32Array | null;
+  /** The layer's width (rows of `weights`). */
   units: number;
+  /** The width of the layer below (columns of `weights`). */
   inputs: number;
 }
 
+/** One weighted layer's loss gradient, averaged over the batch, in getWeights' layout. */
 export interface LayerGradients {
+  /** dE/dw, units × inputs, row-major. */
   weights: Float32Array;
+  /** dE/db, one per unit, or null for a network without biases. */
   bias: Float32Array | null;
 }
 
+/** What evaluate returns. */
 export interface Evaluation {
+  /** The loss averaged over the samples. */
   loss: number;
   /** Fraction of samples classified right, where targets are class labels (0/1 or one-hot). */
   accuracy?: number;

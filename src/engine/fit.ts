@@ -9,14 +9,19 @@ import type { TrainingData } from '../validate/training-data.js';
 import type { Engine } from './engine.js';
 import { CHUNK_ROWS } from './layout.js';
 
+/** What fit and trainInWorker return: one entry per epoch in each list. */
 export interface History {
   /** Epochs completed. */
   epochs: number;
+  /** Training loss per epoch: the mean over its samples of each batch's loss before its update. */
   loss: number[];
   /** Training accuracy per epoch, with metrics: ['accuracy']. */
   accuracy: number[];
+  /** Validation loss per epoch, after its updates (empty without validation data). */
   valLoss: number[];
+  /** Validation accuracy per epoch, where targets are class labels (else empty). */
   valAccuracy: number[];
+  /** The learning rate each epoch ran at, after learningRateSchedule. */
   learningRate: number[];
   /** The epoch (from 0) with the best monitored loss (valLoss when there is validation data, else loss); null before any. */
   bestEpoch: number | null;

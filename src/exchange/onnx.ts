@@ -8,6 +8,7 @@ import { plainObject, rejectUnknownKeys, describe } from '../validate/values.js'
 import { exchangeNames, builtinActivation } from './names.js';
 import { ProtoWriter } from './protobuf.js';
 
+/** Options of toOnnx. */
 export interface ToOnnxOptions {
   /** The ai.onnx operator set the model declares, 11 to 21 (default 13). */
   opsetVersion?: number;

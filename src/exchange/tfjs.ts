@@ -14,33 +14,64 @@ import { exchangeNames, activationFromKeras, builtinActivation } from './names.j
 
 /** One tensor in the weight buffer, as TF.js describes it (we write float32 only). */
 export interface TfjsWeightSpec {
+  /** The variable's name, e.g. 'dense_1/kernel'. */
   name: string;
+  /** Its shape: [inputs, units] for a kernel, [units] for a bias. */
   shape: number[];
+  /** Always 'float32'. */
   dtype: 'float32';
 }
 
 /** The Keras training config TF.js compiles a loaded model with. */
 export interface TfjsTrainingConfig {
+  /** The Keras loss identifier, e.g. 'mean_squared_error'. */
   loss: string;
+  /** Keras metric names (none written). */
   metrics: string[];
-  optimizer_config: { class_name: string; config: Record<string, number | boolean> };
+  /** The optimizer TF.js builds. */
+  optimizer_config: {
+    /** 'SGD' or 'Momentum'. */
+    class_name: string;
+    /** Its settings: learningRate (rescaled to our loss), and momentum and useNesterov for 'Momentum'. */
+    config: Record<string, number | boolean>;
+  };
 }
 
 /** In-memory artifacts, as `tf.io.fromMemory` takes them: pass them on without a cast. */
 export interface TfjsArtifacts {
+  /** The Keras Sequential model config: its Dense (and LeakyReLU) layers. */
   modelTopology: Record<string, unknown>;
+  /** Always 'layers-model'. */
   format: 'layers-model';
+  /** Always 'backprop'. */
   generatedBy: string;
+  /** Always null: written directly, not converted from Keras. */
   convertedBy: null;
+  /** The tensors in `weightData`, in order. */
   weightSpecs: TfjsWeightSpec[];
+  /** Every tensor's float32 values, concatenated in `weightSpecs` order. */
   weightData: ArrayBuffer;
+  /** Present when toTfjs was given `training`. */
   trainingConfig?: TfjsTrainingConfig;
-  userDefinedMetadata: { backprop: { loss: string } };
+  /** Our own fields, which TF.js keeps and ignores. */
+  userDefinedMetadata: {
+    /** What a round trip back here needs. */
+    backprop: {
+      /** Our loss's name, so fromTfjs restores it (quadratic included). */
+      loss: string;
+    };
+  };
 }
 
 /** The `model.json` saveTfjs writes: the weight specs live in `weightsManifest`. */
 export interface TfjsModelJSON extends Omit<TfjsArtifacts, 'weightSpecs' | 'weightData'> {
-  weightsManifest: Array<{ paths: string[]; weights: TfjsWeightSpec[] }>;
+  /** Groups of weight files and the tensors they hold, in order. */
+  weightsManifest: Array<{
+    /** Weight files relative to model.json, concatenated in order. */
+    paths: string[];
+    /** The tensors those files hold, in order. */
+    weights: TfjsWeightSpec[];
+  }>;
 }
 
 /**
@@ -48,30 +79,49 @@ export interface TfjsModelJSON extends Omit<TfjsArtifacts, 'weightSpecs' | 'weig
  * typed because files from Keras or other TF.js versions vary; every field is checked.
  */
 export interface TfjsArtifactsInput {
+  /** The Keras model config: a Sequential (also inside `model_config`, as Keras files have it). */
   modelTopology?: unknown;
+  /** The tensors in `weightData`, in order. */
   weightSpecs?: readonly unknown[];
+  /** The weights' bytes: an ArrayBuffer, a typed array, or an array of ArrayBuffers. */
   weightData?: unknown;
+  /** The Keras training config; its loss is read when `userDefinedMetadata` names none. */
   trainingConfig?: unknown;
+  /** Where our own export keeps the loss. */
   userDefinedMetadata?: unknown;
 }
 
 /** A parsed model.json (`tf.io.ModelJSON`), whose weights come separately. */
 export interface TfjsModelJSONInput {
+  /** The Keras model config, as in TfjsArtifactsInput. */
   modelTopology?: unknown;
+  /** Groups of `{ paths, weights }`: the weight specs, in the order of the weights' bytes. */
   weightsManifest: readonly unknown[];
+  /** The Keras training config, as in TfjsArtifactsInput. */
   trainingConfig?: unknown;
+  /** Where our own export keeps the loss. */
   userDefinedMetadata?: unknown;
 }
 
+/** Options of toTfjs and saveTfjs. */
 export interface ToTfjsOptions {
   /**
    * Write a Keras training config so TF.js compiles the loaded model: the optimizer and the
    * learning rate you train with here. Omitted: the model loads uncompiled.
    */
-  training?: { optimizer?: 'sgd' | 'momentum'; learningRate: number; momentum?: number };
+  training?: {
+    /** 'sgd' (default) or 'momentum'. */
+    optimizer?: 'sgd' | 'momentum';
+    /** η as you train here; rescaled so one TF.js step equals one step here. */
+    learningRate: number;
+    /** μ for 'momentum' (default 0.9). */
+    momentum?: number;
+  };
 }
 
+/** Options of fromTfjs and loadTfjs. */
 export interface FromTfjsOptions {
+  /** The backend the network runs on, as in Network.create (default 'auto'). */
   backend?: BackendChoice;
   /** The loss to train with here; overrides what the artifacts say (needed for a loss we lack). */
   loss?: LossName;
@@ -471,7 +521,12 @@ type Fs = typeof import('node:fs/promises');
 type Path = typeof import('node:path');
 
 /** Write `model.json` and `weights.bin` into `dir` (created if missing), as `model.save('file://dir')` does. */
-export async function saveTfjs(net: Network, dir: string, options: ToTfjsOptions = {}): Promise<{ modelJson: string; weights: string }> {
+export async function saveTfjs(net: Network, dir: string, options: ToTfjsOptions = {}): Promise<{
+  /** The path of the model.json written. */
+  modelJson: string;
+  /** The path of the weights.bin written. */
+  weights: string;
+}> {
   const label = 'saveTfjs';
   if (typeof dir !== 'string' || dir === '') throw new TypeError(`${label}: dir: expected a directory path, got ${describe(dir)}`);
   const artifacts = toTfjs(net, options);

@@ -3,12 +3,27 @@ import { describe, plainObject } from '../validate/values.js';
 
 /** The saved form of a network. Bump FORMAT_VERSION when its meaning changes. */
 export interface NetworkJSON {
+  /** Always 'backprop-network': tells this form from other JSON. */
   format: 'backprop-network';
+  /** The format version (1); a loader refuses versions it does not know. */
   version: number;
-  layers: Array<number | { units: number; activation: string }>;
+  /** The input width, then each weighted layer. */
+  layers: Array<
+    | number
+    | {
+        /** The layer's width. */
+        units: number;
+        /** Its activation's name (a built-in or a registerActivation name). */
+        activation: string;
+      }
+  >;
+  /** The loss's name (a built-in or a registerLoss name). */
   loss: string;
+  /** Whether the layers have biases. */
   bias: boolean;
+  /** The initialiser the network was created with. */
   init: string;
+  /** The seed it was created with. */
   seed: number;
   /** All parameters (weights then bias, layer after layer) as little-endian float32, base64. */
   parameters: string;

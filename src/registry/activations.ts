@@ -32,6 +32,7 @@ export type ActivationEntry = BuiltinActivation | CustomActivationEntry;
 export type ForwardKernel = Extract<keyof import('../kernels.js').Kernels, `${string}Forward`>;
 export type BackwardKernel = Extract<keyof import('../kernels.js').Kernels, `${string}Backward`>;
 
+/** The built-in activations (leaky-relu's slope below 0 is 0.01; softmax on the output layer only). */
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leaky-relu' | 'identity' | 'softmax';
 
 export const activations: Readonly<Record<ActivationName, BuiltinActivation>> = {

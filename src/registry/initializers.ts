@@ -1,5 +1,6 @@
 import type { Random } from '../random.js';
 
+/** The built-in weight initialisers: 'normal' N(0, 1/√fan_in) (default), 'xavier', 'he', 'uniform' U(±1/√fan_in). */
 export type InitName = 'normal' | 'xavier' | 'he' | 'uniform';
 
 /** Draws one weight for a layer with fanIn inputs and fanOut units. Biases start at 0. */

@@ -39,6 +39,7 @@ export interface CustomLossEntry {
 /** One entry per loss: the table that validation, the passes and toJSON all read. */
 export type LossEntry = BuiltinLoss | CustomLossEntry;
 
+/** The built-in losses: ½Σ(a − y)², mean squared error, and the two cross-entropies. */
 export type LossName = 'quadratic' | 'mse' | 'binary-cross-entropy' | 'categorical-cross-entropy';
 
 export const losses: Readonly<Record<LossName, BuiltinLoss>> = {

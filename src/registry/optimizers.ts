@@ -29,6 +29,7 @@ export interface OptimizerEntry {
   update(k: Kernels, p: UpdateArgs, learningRate: number, o: OptimizerValues, t: number): void;
 }
 
+/** The built-in optimizers, with Keras' update rules. */
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop';
 
 // Defaults follow Keras (momentum 0.9 as its common use; ε = 1e-7 as Keras' Adam and RMSprop).

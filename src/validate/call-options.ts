@@ -3,6 +3,7 @@ import type { BackendChoice } from '../backends/backend.js';
 import { parseBackend } from './network-options.js';
 import { describe, nonNegative, oneOf, optionsObject, positive, wholeNumberIn } from './values.js';
 
+/** Options of Network.trace. */
 export interface TraceOptions {
   /** η: also record the weights one plain SGD step, w − η·dE/dw, would give. The network is not changed. */
   learningRate?: number;
@@ -13,8 +14,10 @@ export function parseTraceOptions(options: unknown, label: string): { learningRa
   return { learningRate: o.learningRate === undefined ? null : nonNegative(o.learningRate, `${label}: learningRate`) };
 }
 
+/** A saved network's form: 'json' (toJSON) or 'binary' (toBuffer). */
 export type SaveFormat = 'json' | 'binary';
 
+/** Options of Network.save. */
 export interface SaveOptions {
   /** 'json' (toJSON, readable) or 'binary' (toBuffer, compact). Default: 'json' for a path ending in .json, else 'binary'. */
   format?: SaveFormat;
@@ -39,6 +42,7 @@ export function parseLoadOptions(options: unknown, label: string): BackendChoice
   return parseBackend(o.backend, label);
 }
 
+/** Options of gradientCheck. */
 export interface GradientCheckOptions {
   /** The nudge ε (default 1e-2, suited to float32). */
   epsilon?: number;
@@ -54,6 +58,7 @@ export function parseGradientCheckOptions(options: unknown, label: string): Requ
   };
 }
 
+/** Options of explain. */
 export interface ExplainOptions {
   /** Significant digits of every number (default 3). */
   precision?: number;

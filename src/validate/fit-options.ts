@@ -4,6 +4,7 @@ import type { Samples } from './samples.js';
 import { parseStepOptions, STEP_KEYS, type ParsedStep, type StepOptions } from './step-options.js';
 import { boolean, describe, nonNegative, oneOf, optionalFunction, optionalSignal, optionsObject, plainObject, positive, wholeNumber } from './values.js';
 
+/** What onBatchEnd gets after each batch's update. */
 export interface BatchLogs {
   /** The epoch this batch belongs to (from 0). */
   epoch: number;
@@ -15,19 +16,24 @@ export interface BatchLogs {
   accuracy?: number;
 }
 
+/** What onEpochEnd (and trainInWorker's onProgress) gets after each epoch. */
 export interface EpochLogs {
   /** Mean training loss over the epoch's batches (weighted by batch size), each before its update. */
   loss: number;
   /** Training accuracy over the epoch's batches, each before its update (with metrics: ['accuracy']). */
   accuracy?: number;
+  /** Loss on the validation data after this epoch's updates (with validation data). */
   valLoss?: number;
+  /** Accuracy on the validation data after this epoch's updates (with validation data and class-label targets). */
   valAccuracy?: number;
   /** The learning rate this epoch ran with (after the schedule). */
   learningRate: number;
 }
 
+/** A metric fit can record per epoch besides the loss. */
 export type Metric = 'accuracy';
 
+/** FitOptions.earlyStopping: when to stop because the monitored loss stopped improving. */
 export interface EarlyStoppingOptions {
   /** What must improve: 'valLoss' (the default when there is validation data) or 'loss'. */
   monitor?: 'valLoss' | 'loss';
@@ -44,9 +50,22 @@ export interface EarlyStoppingOptions {
  * `every` epochs, η·factor^⌊e/every⌋; 'exponential' gives η·rate^e.
  */
 export type LearningRateSchedule =
-  | { type: 'step'; every: number; factor: number }
-  | { type: 'exponential'; rate: number };
+  | {
+      /** Multiply η by `factor` every `every` epochs. */
+      type: 'step';
+      /** Epochs between two cuts (a whole number ≥ 1). */
+      every: number;
+      /** What η is multiplied by at each cut (e.g. 0.5). */
+      factor: number;
+    }
+  | {
+      /** Multiply η by `rate` every epoch. */
+      type: 'exponential';
+      /** What η is multiplied by each epoch (e.g. 0.9). */
+      rate: number;
+    };
 
+/** Options of Network.fit: how long and on what to train, with the optimizer options of StepOptions. */
 export interface FitOptions extends StepOptions {
   /** Passes over the training data (default 1, as Keras). */
   epochs?: number;
@@ -64,6 +83,7 @@ export interface FitOptions extends StepOptions {
   earlyStopping?: EarlyStoppingOptions;
   /** Stop once an epoch's training loss is below this (brain.js' errorThresh). */
   errorThreshold?: number;
+  /** Change the learning rate from epoch to epoch (default: constant). */
   learningRateSchedule?: LearningRateSchedule;
   /** Called after every epoch; return false to stop training. */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
@@ -75,6 +95,7 @@ export interface FitOptions extends StepOptions {
   yieldEvery?: number;
 }
 
+/** Options of Network.trainInWorker: fit's options that are data, with onProgress and signal in place of the callbacks. */
 export interface TrainInWorkerOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd' | 'signal'> {
   /** Called on the caller's thread after each epoch the worker finishes (epoch counts from 0, as onEpochEnd). */
   onProgress?: (epoch: number, logs: EpochLogs) => void;

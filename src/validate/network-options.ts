@@ -7,12 +7,15 @@ import { describe, oneOf, optionsObject, wholeNumberIn, boolean } from './values
 
 export type { BackendChoice };
 
+/** One weighted layer in NetworkOptions.layers. */
 export interface LayerSpec {
+  /** The layer's width (a whole number ≥ 1). */
   units: number;
   /** Defaults to 'sigmoid', the activation of every worked example in the notes; or a name given to registerActivation. */
   activation?: ActivationName | (string & {});
 }
 
+/** Options of Network.create. */
 export interface NetworkOptions {
   /** Input width first, then one entry per weighted layer: a unit count or { units, activation }. */
   layers: Array<number | LayerSpec>;
@@ -20,9 +23,11 @@ export interface NetworkOptions {
   loss?: LossName | (string & {});
   /** Whether every unit has a bias (default true). */
   bias?: boolean;
+  /** How the weights start (default 'normal': N(0, 1/√fan_in)); biases start at 0. */
   init?: InitName;
-  /** Drives initialisation and shuffling; the same seed gives the same network on every backend. */
+  /** Drives initialisation and shuffling; the same seed gives the same network on every backend (default: a fresh one, kept in `net.seed`). */
   seed?: number;
+  /** 'auto' (default): Wasm where Wasm SIMD validates, else JS; or 'wasm' / 'js' outright. */
   backend?: BackendChoice;
   /**
    * Train on several threads sharing one Wasm memory (Node worker_threads, or Workers on a
@@ -33,12 +38,20 @@ export interface NetworkOptions {
 
 /** A validated, complete description of an architecture: what toJSON stores. */
 export interface NetworkSpec {
+  /** The input width. */
   inputs: number;
-  /** A built-in ActivationName or a name given to registerActivation. */
-  layers: Array<{ units: number; activation: string }>;
+  /** Each weighted layer, from the first. */
+  layers: Array<{
+    /** The layer's width. */
+    units: number;
+    /** A built-in ActivationName or a name given to registerActivation. */
+    activation: string;
+  }>;
   /** A built-in LossName or a name given to registerLoss. */
   loss: string;
+  /** Whether every unit has a bias. */
   bias: boolean;
+  /** How the weights were initialised. */
   init: InitName;
 }
 

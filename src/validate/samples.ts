@@ -7,6 +7,7 @@
 import { countNonFinite } from '../backends/js/finite.js';
 import { describe } from './values.js';
 
+/** Samples: number[][], an array of typed arrays (a row each), or one flat row-major array of rows × width. */
 export type Samples = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 const isRowList = (v: ArrayLike<unknown>): v is ArrayLike<ArrayLike<number>> =>

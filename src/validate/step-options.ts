@@ -2,6 +2,7 @@
 import { optimizers, DEFAULT_OPTIMIZER, OPTIMIZER_OPTION_KEYS, type OptimizerName, type OptimizerEntry } from '../registry/optimizers.js';
 import { boolean, fraction, nonNegative, oneOf, optionsObject, positive } from './values.js';
 
+/** Options of Network.trainStep, and the optimizer part of fit's: the learning rate, the optimizer and its settings, L2. */
 export interface StepOptions {
   /** η in w ← w − η·dE/dw. Default 0.01, as Keras' SGD. */
   learningRate?: number;
