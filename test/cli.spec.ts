@@ -1,32 +1,11 @@
 // The backprop command end to end, spawned as a process as a user runs it: train → model file →
 // predict → evaluate → explain, the MNIST demo, and the error paths with their exit codes.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Network } from '../src/index.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ADMISSIONS = join(ROOT, 'data/admissions/binary.csv');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run `backprop …` through tsx from the repo's sources, not on a terminal and with CI set. */
-function backprop(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true', BACKPROP_DEBUG: '' },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { backprop, ADMISSIONS } from './cli-run.js';
 
 let dir: string;
 beforeAll(() => {

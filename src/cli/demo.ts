@@ -8,6 +8,7 @@ import { loadMnist } from '../data/mnist.js';
 import { shiftImages } from '../data/augment.js';
 import { accuracy } from '../data/metrics.js';
 import { parseCommandArgs, positionals, numberOption, choiceOption, stringOption, UsageError, type OptionKinds } from './args.js';
+import { checkWritable } from './files.js';
 import { Progress } from './progress.js';
 import { reportCurves } from './report.js';
 
@@ -24,6 +25,8 @@ export async function demo(argv: string[]): Promise<void> {
   const epochs = numberOption(args, 'epochs', 30, { min: 1, max: 1000, integer: true });
   const seed = numberOption(args, 'seed', 1, { min: 0, max: 0xffffffff, integer: true });
   const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
+  const plot = stringOption(args, 'plot');
+  if (plot !== undefined) checkWritable(plot, 'plot');
 
   const digits = await loadMnist();
   const P = digits.rows * digits.cols;
@@ -64,7 +67,7 @@ export async function demo(argv: string[]): Promise<void> {
     console.log(`test accuracy ${(acc * 100).toFixed(2)}% on the ${digits.count - TRAIN} held-out digits (their loss is the "val" column above)`);
     console.log(`speed: training ${Math.round((epochs * TRAIN) / (trainingMs / 1000)).toLocaleString('en-US')} samples/s, ` +
       `prediction ${Math.round((digits.count - TRAIN) / (predictMs / 1000)).toLocaleString('en-US')} samples/s (${net.kernel}, one thread)`);
-    reportCurves(history, stringOption(args, 'plot'), `MNIST ${P}-${HIDDEN}-10`, console.log);
+    reportCurves(history, plot, `MNIST ${P}-${HIDDEN}-10`, console.log);
   } finally {
     net.dispose();
   }

@@ -4,7 +4,7 @@ import { accuracy, confusionMatrix, meanSquaredError } from '../data/metrics.js'
 import { unstandardize } from '../data/standardize.js';
 import { parseCommandArgs, positionals, stringOption, choiceOption, UsageError, type OptionKinds } from './args.js';
 import { encodeInputs, encodeTargets, plainPreprocessing, outputWidth } from './features.js';
-import { readModel, readTable } from './files.js';
+import { readModelAndTable } from './files.js';
 import { formatLoss } from './progress.js';
 
 export const EVALUATE_USAGE = 'backprop evaluate model.json <csv> [--target COL] [--backend auto|wasm|js]';
@@ -15,8 +15,7 @@ export async function evaluate(argv: string[]): Promise<void> {
   const args = parseCommandArgs(argv, OPTIONS, 'evaluate');
   const [modelFile, file] = positionals(args, ['model.json', 'csv'], 'evaluate');
   const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
-  const table = readTable(file);
-  const { net, preprocessing } = readModel(modelFile, backend);
+  const { net, preprocessing, table } = readModelAndTable('evaluate', modelFile, file, backend);
   try {
     const targetName = stringOption(args, 'target');
     if (!preprocessing && targetName === undefined) throw new UsageError(`evaluate: ${modelFile} is a bare network: say which column holds the targets with --target COL`);

@@ -6,7 +6,7 @@ import type { ActivationName } from '../registry/activations.js';
 import type { LossName } from '../registry/losses.js';
 import { parseCommandArgs, positionals, requiredString, stringOption, numberOption, listOption, choiceOption, UsageError, type OptionKinds } from './args.js';
 import { fitPreprocessing, encodeInputs, encodeTargets, inputWidth, outputWidth, type Preprocessing } from './features.js';
-import { readTable, writeModel } from './files.js';
+import { checkWritable, readTable, writeModel } from './files.js';
 import { Progress, formatLoss } from './progress.js';
 import { reportCurves } from './report.js';
 
@@ -50,6 +50,10 @@ export async function train(argv: string[]): Promise<void> {
   const validation = numberOption(args, 'validation', 0.2, { min: 0, max: 0.9 });
   const seed = numberOption(args, 'seed', 1, { min: 0, max: 0xffffffff, integer: true });
   const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
+  const plot = stringOption(args, 'plot');
+  // The files are written when training ends; a run should not be lost to a bad path.
+  checkWritable(out, 'model file', [file]);
+  if (plot !== undefined) checkWritable(plot, 'plot', [file]);
 
   const table = readTable(file);
   const prep = fitPreprocessing(table, {
@@ -93,7 +97,7 @@ export async function train(argv: string[]): Promise<void> {
     if (valData) parts.push(`validation loss ${formatLoss(history.valLoss[last])}`);
     if (history.valAccuracy.length) parts.push(`validation accuracy ${history.valAccuracy[last].toFixed(3)}`);
     console.log(`after ${history.epochs} epochs (${seconds.toFixed(1)} s): ${parts.join(', ')}`);
-    reportCurves(history, stringOption(args, 'plot'), `${file}: ${shape}`, console.log);
+    reportCurves(history, plot, `${file}: ${shape}`, console.log);
     writeModel(out, net, prep);
     console.log(`model written to ${out}`);
   } finally {
