@@ -1,5 +1,6 @@
-// The command line for the user who gets it wrong (issue 15): the hint for predict's arguments
-// swapped, --out checked before training, and binary files named without echoing their bytes.
+// The command line for the user who gets it wrong (issue 15): the hints for a text target and for
+// predict's arguments swapped, --out checked before training, and binary files named without
+// echoing their bytes.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,25 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('hints for the usual mistakes', () => {
+  it('a text target without --categorical: names the column and the option to add', () => {
+    const iris = join(dir, 'iris.csv');
+    writeFileSync(iris, 'sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n6.3,6.0,virginica\n');
+    expect(oneLineError(backprop('train', iris, '--target', 'species', '--out', join(dir, 'iris.json'))))
+      .toBe(`backprop: ${iris}, line 2: the target "species" holds text ("setosa"); to predict its classes, add --categorical species`);
+    expect(backprop('train', iris, '--target', 'species', '--categorical', 'species', '--epochs', '1', '--out', join(dir, 'iris.json')).code).toBe(0);
+  }, 60_000);
+
+  it('a text input column: --categorical or --drop; a number column with one bad value keeps its own message', () => {
+    const colours = join(dir, 'colours.csv');
+    writeFileSync(colours, 'colour,size,y\nred,1,0\nblue,2,1\ngreen,3,1\n');
+    expect(oneLineError(backprop('train', colours, '--target', 'y', '--out', join(dir, 'c.json'))))
+      .toBe(`backprop: ${colours}, line 2: column "colour" holds text ("red"); to use it as an input, add --categorical colour (or leave it out with --drop colour)`);
+    const typo = join(dir, 'typo.csv');
+    writeFileSync(typo, 'x,y\n1,0\n2o,1\n3,1\n');
+    expect(oneLineError(backprop('train', typo, '--target', 'y', '--out', join(dir, 't.json'))))
+      .toBe(`backprop: ${typo}, line 3: column "x": "2o" is not a number`);
+  }, 30_000);
+
   it.each(['predict', 'evaluate'])('%s with the CSV and the model swapped says so, with the command in the right order', (command) => {
     expect(oneLineError(backprop(command, ADMISSIONS, model)))
       .toBe(`backprop: ${command}: the arguments look swapped (${model} is a model file, ${ADMISSIONS} is not); the model comes first: backprop ${command} ${model} ${ADMISSIONS}`);
