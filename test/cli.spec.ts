@@ -1,32 +1,11 @@
 // The backprop command end to end, spawned as a process as a user runs it: train → model file →
 // predict → evaluate → explain, the MNIST demo, and the error paths with their exit codes.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Network } from '../src/index.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ADMISSIONS = join(ROOT, 'data/admissions/binary.csv');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run `backprop …` through tsx from the repo's sources, not on a terminal and with CI set. */
-function backprop(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true', BACKPROP_DEBUG: '' },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { backprop, ADMISSIONS } from './cli-run.js';
 
 let dir: string;
 beforeAll(() => {
@@ -137,8 +116,8 @@ describe('errors: one line on stderr, exit code 2, no stack trace', () => {
     ['no command', [], /^usage:/],
     ['an unknown command', ['frobnicate'], /^backprop: unknown command "frobnicate"/],
     ['a missing --target', ['train', ADMISSIONS, '--out', 'x.json'], /^backprop: train: --target is required/],
-    ['an unknown option', ['train', ADMISSIONS, '--target', 'admit', '--out', 'x.json', '--colour', 'red'], /^backprop: train: Unknown option '--colour'/],
-    ['a bad number', ['train', ADMISSIONS, '--target', 'admit', '--out', 'x.json', '--lr', 'fast'], /^backprop: --lr: expected a number ≥ 0, got "fast"/],
+    ['an unknown option', ['train', ADMISSIONS, '--target', 'admit', '--out', 'x.json', '--colour', 'red'], /^backprop: train: unknown option --colour \(backprop train --help lists the options\)$/],
+    ['a bad number', ['train', ADMISSIONS, '--target', 'admit', '--out', 'x.json', '--lr', 'fast'], /^backprop: train: --lr: expected a number ≥ 0, got "fast"$/],
     ['an unknown column', ['train', ADMISSIONS, '--target', 'admitted', '--out', 'x.json'], /line 1: no column "admitted"; the columns are admit, gre, gpa, rank/],
     ['a missing file', ['train', 'nowhere.csv', '--target', 'a', '--out', 'x.json'], /^backprop: cannot read the CSV file nowhere.csv: no such file/],
     ['an activation the output cannot take', ['train', ADMISSIONS, '--target', 'admit', '--out', 'x.json', '--loss', 'categorical-cross-entropy'], /needs a 'softmax' output layer, got 'sigmoid'/],
@@ -165,6 +144,6 @@ describe('errors: one line on stderr, exit code 2, no stack trace', () => {
     expect(backprop('predict', notJson, ADMISSIONS)).toMatchObject({ code: 2, stderr: expect.stringMatching(/model.json: not a model file: the JSON does not parse/) });
     const wrong = broken('wrong.json', JSON.stringify({ format: 'backprop-network', version: 1 }));
     expect(backprop('explain', wrong, '--input', '0', '--target', '1')).toMatchObject({ code: 2, stderr: expect.stringMatching(/Network.fromJSON: missing field/) });
-    expect(backprop('explain', wrong)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--input and --target are required/) });
+    expect(backprop('explain', wrong)).toMatchObject({ code: 2, stderr: expect.stringMatching(/explain: --input is required \(--input X,Y,…: /) });
   }, 30_000);
 });

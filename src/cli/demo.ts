@@ -7,23 +7,36 @@ import { Random } from '../random.js';
 import { loadMnist } from '../data/mnist.js';
 import { shiftImages } from '../data/augment.js';
 import { accuracy } from '../data/metrics.js';
-import { parseCommandArgs, positionals, numberOption, choiceOption, stringOption, UsageError, type OptionKinds } from './args.js';
+import { parseCommandArgs, numberOption, choiceOption, stringOption, UsageError, type CommandSpec } from './args.js';
+import { BACKEND, BACKENDS, PLOT } from './common-options.js';
+import { checkWritable } from './files.js';
 import { Progress } from './progress.js';
 import { reportCurves } from './report.js';
 
-export const DEMO_USAGE = 'backprop demo mnist [--epochs 30] [--seed 1] [--backend auto|wasm|js] [--plot loss.svg]';
-
-const OPTIONS: OptionKinds = { epochs: 'string', seed: 'string', backend: 'string', plot: 'string' };
+export const DEMO: CommandSpec = {
+  name: 'demo',
+  summary: 'train on the built-in MNIST digits and report accuracy and speed (what npm start runs)',
+  positionals: ['name'],
+  options: {
+    epochs: { kind: 'number', min: 1, max: 1000, integer: true, default: 30, help: 'passes over the 8,000 training digits' },
+    seed: { kind: 'number', min: 0, max: 0xffffffff, integer: true, default: 1, help: 'seeds the initial weights and the pixel shifts' },
+    backend: BACKEND,
+    plot: PLOT,
+  },
+  examples: ['backprop demo mnist --epochs 5 --plot loss.svg'],
+};
 const TRAIN = 8000;
 const HIDDEN = 256;
 
 export async function demo(argv: string[]): Promise<void> {
-  const args = parseCommandArgs(argv, OPTIONS, 'demo');
-  const [name] = positionals(args, ['name'], 'demo');
+  const args = parseCommandArgs(argv, DEMO);
+  const [name] = args.positionals;
   if (name !== 'mnist') throw new UsageError(`demo: unknown demo ${JSON.stringify(name)}; the demos are: mnist`);
-  const epochs = numberOption(args, 'epochs', 30, { min: 1, max: 1000, integer: true });
-  const seed = numberOption(args, 'seed', 1, { min: 0, max: 0xffffffff, integer: true });
-  const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
+  const epochs = numberOption(args, 'epochs');
+  const seed = numberOption(args, 'seed');
+  const backend = choiceOption(args, 'backend', BACKENDS);
+  const plot = stringOption(args, 'plot');
+  if (plot !== undefined) checkWritable(plot, 'plot');
 
   const digits = await loadMnist();
   const P = digits.rows * digits.cols;
@@ -64,7 +77,7 @@ export async function demo(argv: string[]): Promise<void> {
     console.log(`test accuracy ${(acc * 100).toFixed(2)}% on the ${digits.count - TRAIN} held-out digits (their loss is the "val" column above)`);
     console.log(`speed: training ${Math.round((epochs * TRAIN) / (trainingMs / 1000)).toLocaleString('en-US')} samples/s, ` +
       `prediction ${Math.round((digits.count - TRAIN) / (predictMs / 1000)).toLocaleString('en-US')} samples/s (${net.kernel}, one thread)`);
-    reportCurves(history, stringOption(args, 'plot'), `MNIST ${P}-${HIDDEN}-10`, console.log);
+    reportCurves(history, plot, `MNIST ${P}-${HIDDEN}-10`, console.log);
   } finally {
     net.dispose();
   }

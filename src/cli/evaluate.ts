@@ -2,21 +2,28 @@
 // accuracy with a confusion matrix for classes, or the mean squared error in the target's units.
 import { accuracy, confusionMatrix, meanSquaredError } from '../data/metrics.js';
 import { unstandardize } from '../data/standardize.js';
-import { parseCommandArgs, positionals, stringOption, choiceOption, UsageError, type OptionKinds } from './args.js';
+import { parseCommandArgs, stringOption, choiceOption, UsageError, type CommandSpec } from './args.js';
+import { BACKEND, BACKENDS } from './common-options.js';
 import { encodeInputs, encodeTargets, plainPreprocessing, outputWidth } from './features.js';
-import { readModel, readTable } from './files.js';
+import { readModelAndTable } from './files.js';
 import { formatLoss } from './progress.js';
 
-export const EVALUATE_USAGE = 'backprop evaluate model.json <csv> [--target COL] [--backend auto|wasm|js]';
-
-const OPTIONS: OptionKinds = { target: 'string', backend: 'string' };
+export const EVALUATE: CommandSpec = {
+  name: 'evaluate',
+  summary: 'how well a model does on a labelled CSV file: loss, accuracy and confusion matrix, or MSE',
+  positionals: ['model.json', 'csv'],
+  options: {
+    target: { kind: 'text', value: 'COL', help: 'for a bare network JSON: the column that holds the targets' },
+    backend: BACKEND,
+  },
+  examples: ['backprop evaluate model.json data/admissions/binary.csv'],
+};
 
 export async function evaluate(argv: string[]): Promise<void> {
-  const args = parseCommandArgs(argv, OPTIONS, 'evaluate');
-  const [modelFile, file] = positionals(args, ['model.json', 'csv'], 'evaluate');
-  const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
-  const table = readTable(file);
-  const { net, preprocessing } = readModel(modelFile, backend);
+  const args = parseCommandArgs(argv, EVALUATE);
+  const [modelFile, file] = args.positionals;
+  const backend = choiceOption(args, 'backend', BACKENDS);
+  const { net, preprocessing, table } = readModelAndTable('evaluate', modelFile, file, backend);
   try {
     const targetName = stringOption(args, 'target');
     if (!preprocessing && targetName === undefined) throw new UsageError(`evaluate: ${modelFile} is a bare network: say which column holds the targets with --target COL`);

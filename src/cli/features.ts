@@ -38,6 +38,9 @@ export function fitPreprocessing(table: CsvTable, choices: FeatureChoices, sourc
   if (both) throw new UsageError(`train: column ${JSON.stringify(both)} cannot be both --categorical and --standardize`);
   if (choices.drop.includes(choices.target)) throw new UsageError(`train: the target ${JSON.stringify(choices.target)} cannot be dropped`);
   const scale = (name: string): Scaler | null => (choices.standardize.includes(name) ? fitScaler(numberColumn(table, name, source), name) : null);
+  for (const column of table.columns) {
+    if (!choices.categorical.includes(column) && !choices.drop.includes(column)) checkNotText(table, column, column === choices.target, source);
+  }
 
   const inputs: InputFeature[] = table.columns
     .filter((name) => name !== choices.target && !choices.drop.includes(name))
@@ -58,6 +61,22 @@ export function fitPreprocessing(table: CsvTable, choices: FeatureChoices, sourc
     spec = binary ? { column: target, kind: 'binary' } : { column: target, kind: 'number', scaler: scale(target) };
   }
   return { inputs, target: spec };
+}
+
+/**
+ * A column of words read as numbers fails on its first row with "is not a number"; when most of
+ * the column is text, the fix is almost always --categorical, so say that instead, with the column.
+ */
+function checkNotText(table: CsvTable, column: string, isTarget: boolean, source: string): void {
+  const values = textColumn(table, column, source);
+  const isText = (v: string) => Number.isNaN(Number(v.trim()));
+  if (values.filter(isText).length * 2 <= values.length) return; // a few bad values: numberColumn names the first
+  const first = values.findIndex(isText);
+  const arg = /^[\w.-]+$/.test(column) ? column : JSON.stringify(column); // as typed in a shell
+  const fix = isTarget
+    ? `to predict its classes, add --categorical ${arg}`
+    : `to use it as an input, add --categorical ${arg} (or leave it out with --drop ${arg})`;
+  throw new CsvError(source, table.lines[first], `${isTarget ? 'the target' : 'column'} ${JSON.stringify(column)} holds text (${JSON.stringify(values[first])}); ${fix}`);
 }
 
 export function inputWidth(p: Preprocessing): number {

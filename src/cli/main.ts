@@ -3,49 +3,67 @@
 // the input files prints one line on stderr and exits 2; nothing prints a stack trace unless
 // BACKPROP_DEBUG is set.
 import { CsvError } from '../data/csv.js';
-import { UsageError } from './args.js';
-import { train, TRAIN_USAGE } from './train.js';
-import { predict, PREDICT_USAGE } from './predict.js';
-import { evaluate, EVALUATE_USAGE } from './evaluate.js';
-import { explainCommand, EXPLAIN_USAGE } from './explain.js';
-import { demo, DEMO_USAGE } from './demo.js';
+import { UsageError, type CommandSpec } from './args.js';
+import { closest } from './suggest.js';
+import { commandHelp, mainHelp } from './help.js';
+import { packageVersion } from './version.js';
+import { train, TRAIN } from './train.js';
+import { predict, PREDICT } from './predict.js';
+import { evaluate, EVALUATE } from './evaluate.js';
+import { explainCommand, EXPLAIN } from './explain.js';
+import { demo, DEMO } from './demo.js';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  train,
-  predict,
-  evaluate,
-  explain: explainCommand,
-  demo,
-};
-
-const USAGE = `usage:
-  ${TRAIN_USAGE}
-  ${PREDICT_USAGE}
-  ${EVALUATE_USAGE}
-  ${EXPLAIN_USAGE}
-  ${DEMO_USAGE}
-COLS are comma-separated column names. Training progress goes to stderr (plain lines when it is
-not a terminal or CI is set); results go to stdout.`;
+const COMMANDS: Array<{ spec: CommandSpec; run: (argv: string[]) => Promise<void> }> = [
+  { spec: TRAIN, run: train },
+  { spec: PREDICT, run: predict },
+  { spec: EVALUATE, run: evaluate },
+  { spec: EXPLAIN, run: explainCommand },
+  { spec: DEMO, run: demo },
+];
+const NAMES = COMMANDS.map((c) => c.spec.name);
+const HELP = mainHelp(COMMANDS.map((c) => c.spec));
 
 /** Errors that describe bad input or a bad call, not a bug: exit code 2. */
 function isInputError(e: unknown): boolean {
   return e instanceof UsageError || e instanceof CsvError || e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError;
 }
 
+function findCommand(name: string) {
+  const command = COMMANDS.find((c) => c.spec.name === name);
+  if (command) return command;
+  if (name.startsWith('-')) throw new UsageError(`unknown option ${name}; the options a command takes come after it (backprop <command> --help)`);
+  const near = closest(name, NAMES);
+  throw new UsageError(`unknown command ${JSON.stringify(name)}; ${near ? `did you mean ${near}?` : `the commands are ${NAMES.join(', ')}`} (backprop --help)`);
+}
+
+/** What --help, --version and `help` print, or undefined when a command is to run. */
+function information(argv: string[]): string | undefined {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h') return HELP;
+  if (first === '--version' || first === '-v') return packageVersion();
+  if (first === 'help') return rest.length ? commandHelp(findCommand(rest[0]).spec) : HELP; // `backprop help train`
+  if (rest.includes('--help') || rest.includes('-h')) return commandHelp(findCommand(first).spec);
+  return undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    (command === undefined ? process.stderr : process.stdout).write(USAGE + '\n');
-    return command === undefined ? 2 : 0;
-  }
-  const run = COMMANDS[command];
+  const [first, ...rest] = argv;
   try {
-    if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(', ')} (backprop --help)`);
-    await run(rest);
+    if (first === undefined) {
+      process.stderr.write(HELP + '\n');
+      return 2;
+    }
+    const info = information(argv);
+    if (info !== undefined) {
+      process.stdout.write(info + '\n');
+      return 0;
+    }
+    await findCommand(first).run(rest);
     return 0;
   } catch (e) {
     if (process.env.BACKPROP_DEBUG) console.error(e);
-    const message = e instanceof Error ? e.message : String(e);
+    // Library messages are written for the API and may run over lines; the CLI promises one.
+    const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
     process.stderr.write(`backprop: ${message}\n`);
     return isInputError(e) ? 2 : 1;
   }

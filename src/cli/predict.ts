@@ -1,25 +1,34 @@
 // backprop predict model.json <csv>: the model's prediction for every row, as CSV on stdout (or
 // --out): the target's value (a class, 0/1 or a number in the target's own units), then the outputs.
-import { parseCommandArgs, positionals, stringOption, choiceOption, type OptionKinds } from './args.js';
+import { parseCommandArgs, stringOption, choiceOption, type CommandSpec } from './args.js';
+import { BACKEND, BACKENDS } from './common-options.js';
 import { encodeInputs, describeOutputs, plainPreprocessing } from './features.js';
-import { readModel, readTable, writeText } from './files.js';
+import { checkWritable, readModelAndTable, writeText } from './files.js';
 
-export const PREDICT_USAGE = 'backprop predict model.json <csv> [--out predictions.csv] [--target COL] [--backend auto|wasm|js]';
-
-const OPTIONS: OptionKinds = { out: 'string', target: 'string', backend: 'string' };
+export const PREDICT: CommandSpec = {
+  name: 'predict',
+  summary: 'the model\'s prediction for every row of a CSV file, as CSV',
+  positionals: ['model.json', 'csv'],
+  options: {
+    out: { kind: 'text', value: 'FILE', help: 'write the predictions to FILE instead of stdout' },
+    target: { kind: 'text', value: 'COL', help: 'for a bare network JSON: the column that is not an input' },
+    backend: BACKEND,
+  },
+  examples: ['backprop predict model.json data/admissions/binary.csv --out predictions.csv'],
+};
 
 export async function predict(argv: string[]): Promise<void> {
-  const args = parseCommandArgs(argv, OPTIONS, 'predict');
-  const [modelFile, file] = positionals(args, ['model.json', 'csv'], 'predict');
-  const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
-  const table = readTable(file);
-  const { net, preprocessing } = readModel(modelFile, backend);
+  const args = parseCommandArgs(argv, PREDICT);
+  const [modelFile, file] = args.positionals;
+  const backend = choiceOption(args, 'backend', BACKENDS);
+  const out = stringOption(args, 'out');
+  if (out !== undefined) checkWritable(out, 'predictions file', [modelFile, file]);
+  const { net, preprocessing, table } = readModelAndTable('predict', modelFile, file, backend);
   try {
     const prep = preprocessing ?? plainPreprocessing(table, net, stringOption(args, 'target'), file);
     const outputs = net.predictBatch(encodeInputs(prep, table, file));
     const { header, rows } = describeOutputs(prep, outputs, table.rows.length);
     const text = [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
-    const out = stringOption(args, 'out');
     if (out === undefined) process.stdout.write(text);
     else {
       writeText(out, text, 'predictions file');

@@ -4,25 +4,41 @@ import { Network } from '../network.js';
 import { randomSplit, takeRows } from '../data/split.js';
 import type { ActivationName } from '../registry/activations.js';
 import type { LossName } from '../registry/losses.js';
-import { parseCommandArgs, positionals, requiredString, stringOption, numberOption, listOption, choiceOption, UsageError, type OptionKinds } from './args.js';
+import { parseCommandArgs, stringOption, numberOption, listOption, choiceOption, UsageError, type CommandSpec } from './args.js';
+import { BACKEND, BACKENDS, PLOT } from './common-options.js';
 import { fitPreprocessing, encodeInputs, encodeTargets, inputWidth, outputWidth, type Preprocessing } from './features.js';
-import { readTable, writeModel } from './files.js';
+import { checkWritable, readTable, writeModel } from './files.js';
 import { Progress, formatLoss } from './progress.js';
 import { reportCurves } from './report.js';
 
-export const TRAIN_USAGE = `backprop train <csv> --target COL --out model.json
-    [--categorical COLS] [--standardize COLS] [--drop COLS] [--layers 16,8 | none]
-    [--activation relu|tanh|sigmoid|leaky-relu] [--loss quadratic|mse|binary-cross-entropy|categorical-cross-entropy]
-    [--epochs 100] [--batch-size 32] [--lr 0.05] [--optimizer momentum|sgd|adam|rmsprop] [--validation 0.2]
-    [--seed 1] [--backend auto|wasm|js] [--plot loss.svg]`;
-
-const OPTIONS: OptionKinds = {
-  target: 'string', out: 'string', categorical: 'string', standardize: 'string', drop: 'string', layers: 'string',
-  activation: 'string', loss: 'string', epochs: 'string', 'batch-size': 'string', lr: 'string', optimizer: 'string',
-  validation: 'string', seed: 'string', backend: 'string', plot: 'string',
-};
 const HIDDEN: readonly ActivationName[] = ['relu', 'tanh', 'sigmoid', 'leaky-relu', 'identity'];
 const LOSSES: readonly LossName[] = ['quadratic', 'mse', 'binary-cross-entropy', 'categorical-cross-entropy'];
+const OPTIMIZERS = ['momentum', 'sgd', 'adam', 'rmsprop'] as const;
+
+export const TRAIN: CommandSpec = {
+  name: 'train',
+  summary: 'train a network on a CSV file and save it, with its encoding, as a model file',
+  positionals: ['csv'],
+  options: {
+    target: { kind: 'text', value: 'COL', required: true, help: 'the column to predict' },
+    out: { kind: 'text', value: 'FILE', required: true, help: 'where to write the model file; checked before training starts' },
+    categorical: { kind: 'text', value: 'COLS', help: 'text columns: an input becomes dummies, the target becomes classes' },
+    standardize: { kind: 'text', value: 'COLS', help: 'columns to rescale to mean 0 and standard deviation 1' },
+    drop: { kind: 'text', value: 'COLS', help: 'columns to leave out' },
+    layers: { kind: 'text', value: '16,8|none', default: '16', help: 'hidden layer sizes, or none for no hidden layer' },
+    activation: { kind: 'choice', choices: HIDDEN, default: 'relu', help: 'the hidden layers\' activation' },
+    loss: { kind: 'choice', choices: LOSSES, help: 'the loss; without it, the one that suits the target: binary-cross-entropy for 0/1, categorical-cross-entropy for classes, mse for numbers' },
+    epochs: { kind: 'number', min: 1, max: 1e6, integer: true, default: 100, help: 'passes over the training rows' },
+    'batch-size': { kind: 'number', min: 1, integer: true, default: 32, help: 'rows per weight update' },
+    lr: { kind: 'number', min: 0, default: 0.05, help: 'the learning rate' },
+    optimizer: { kind: 'choice', choices: OPTIMIZERS, default: 'momentum', help: 'how the weights are updated' },
+    validation: { kind: 'number', min: 0, max: 0.9, default: 0.2, help: 'share of the rows held out (seeded random) to measure validation loss' },
+    seed: { kind: 'number', min: 0, max: 0xffffffff, integer: true, default: 1, help: 'seeds the initial weights, the split and the batches' },
+    backend: BACKEND,
+    plot: PLOT,
+  },
+  examples: ['backprop train data/admissions/binary.csv --target admit --categorical rank --standardize gre,gpa --out model.json --plot loss.svg'],
+};
 
 /** The output layer and loss that suit the target: sigmoid for 0/1, softmax for classes, identity for numbers. */
 function outputFor(p: Preprocessing): { activation: ActivationName; loss: LossName } {
@@ -32,36 +48,35 @@ function outputFor(p: Preprocessing): { activation: ActivationName; loss: LossNa
 }
 
 export async function train(argv: string[]): Promise<void> {
-  const args = parseCommandArgs(argv, OPTIONS, 'train');
-  const [file] = positionals(args, ['csv'], 'train');
-  const target = requiredString(args, 'target', 'train');
-  const out = requiredString(args, 'out', 'train');
+  const args = parseCommandArgs(argv, TRAIN);
+  const [file] = args.positionals;
+  const target = stringOption(args, 'target')!; // required: the parser has checked
+  const out = stringOption(args, 'out')!;
+  const plot = stringOption(args, 'plot');
   const hidden = stringOption(args, 'layers') === 'none' ? [] : listOption(args, 'layers').map((u) => {
     const n = Number(u);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--layers: expected unit counts like 16,8 (or none), got ${JSON.stringify(u)}`);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`train: --layers: expected unit counts like 16,8 (or none), got ${JSON.stringify(u)}`);
     return n;
   });
-  if (stringOption(args, 'layers') === undefined) hidden.push(16);
-  const activation = choiceOption(args, 'activation', HIDDEN, 'relu');
-  const epochs = numberOption(args, 'epochs', 100, { min: 1, max: 1e6, integer: true });
-  const batchSize = numberOption(args, 'batch-size', 32, { min: 1, integer: true });
-  const learningRate = numberOption(args, 'lr', 0.05, { min: 0 });
-  const optimizer = choiceOption(args, 'optimizer', ['momentum', 'sgd', 'adam', 'rmsprop'] as const, 'momentum');
-  const validation = numberOption(args, 'validation', 0.2, { min: 0, max: 0.9 });
-  const seed = numberOption(args, 'seed', 1, { min: 0, max: 0xffffffff, integer: true });
-  const backend = choiceOption(args, 'backend', ['auto', 'wasm', 'js'] as const, 'auto');
+  const activation = choiceOption(args, 'activation', HIDDEN);
+  const epochs = numberOption(args, 'epochs');
+  const batchSize = numberOption(args, 'batch-size');
+  const learningRate = numberOption(args, 'lr');
+  const optimizer = choiceOption(args, 'optimizer', OPTIMIZERS);
+  const validation = numberOption(args, 'validation');
+  const seed = numberOption(args, 'seed');
+  const backend = choiceOption(args, 'backend', BACKENDS);
+  const columns = { target, categorical: listOption(args, 'categorical'), standardize: listOption(args, 'standardize'), drop: listOption(args, 'drop') };
+  // The files are written when training ends; a run should not be lost to a bad path.
+  checkWritable(out, 'model file', [file]);
+  if (plot !== undefined) checkWritable(plot, 'plot', [file]);
 
   const table = readTable(file);
-  const prep = fitPreprocessing(table, {
-    target,
-    categorical: listOption(args, 'categorical'),
-    standardize: listOption(args, 'standardize'),
-    drop: listOption(args, 'drop'),
-  }, file);
+  const prep = fitPreprocessing(table, columns, file);
   const x = encodeInputs(prep, table, file);
   const y = encodeTargets(prep, table, file);
   const output = outputFor(prep);
-  const loss = choiceOption(args, 'loss', LOSSES, output.loss);
+  const loss = stringOption(args, 'loss') === undefined ? output.loss : choiceOption(args, 'loss', LOSSES);
   const net = await Network.create({
     layers: [inputWidth(prep), ...hidden.map((units) => ({ units, activation })), { units: outputWidth(prep), activation: output.activation }],
     loss,
@@ -93,7 +108,7 @@ export async function train(argv: string[]): Promise<void> {
     if (valData) parts.push(`validation loss ${formatLoss(history.valLoss[last])}`);
     if (history.valAccuracy.length) parts.push(`validation accuracy ${history.valAccuracy[last].toFixed(3)}`);
     console.log(`after ${history.epochs} epochs (${seconds.toFixed(1)} s): ${parts.join(', ')}`);
-    reportCurves(history, stringOption(args, 'plot'), `${file}: ${shape}`, console.log);
+    reportCurves(history, plot, `${file}: ${shape}`, console.log);
     writeModel(out, net, prep);
     console.log(`model written to ${out}`);
   } finally {
