@@ -31,5 +31,6 @@ export { randomSplit, positionSplit, takeRows, type Split } from './data/split.j
 export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/metrics.js';
 export { shiftImages, type ShiftOptions } from './data/augment.js';
 export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';
+export { setWorkerUrl } from './worker/train-in-worker.js';
 /** @internal The training worker's job runner (src/worker/worker-entry.ts imports it from here, so a page loads the library once). */
 export { runTrainingJob } from './worker/run-job.js';

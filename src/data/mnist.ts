@@ -22,11 +22,20 @@ export interface Digits {
 }
 
 /**
+ * A file relative to this module. Bundlers take `new URL(…, import.meta.url)` for a file of the page:
+ * written so, the digits (1.6 MB) would be copied into a page's build, or reported missing.
+ */
+function besideThis(path: string): URL {
+  const here = import.meta.url;
+  return new URL(path, here);
+}
+
+/**
  * Where the packed digits live (src/data → ../../data, and the same from dist/data in the package).
  * A function, not a constant: a bundle without import.meta.url must still load this module.
  */
 export function mnistFile(): URL {
-  return new URL('../../data/mnist/digits.bin.gz', import.meta.url);
+  return besideThis('../../data/mnist/digits.bin.gz');
 }
 
 const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);

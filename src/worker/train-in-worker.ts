@@ -4,6 +4,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { History } from '../engine/fit.js';
 import { NonFiniteError } from '../errors.js';
+import { describe } from '../validate/values.js';
 import { isCustomActivation, isCustomLoss } from '../custom.js';
 import type { TrainInWorkerOptions } from '../validate/fit-options.js';
 import type { TrainingData } from '../validate/training-data.js';
@@ -11,6 +12,32 @@ import type { FromWorker, ToWorker, TrainingJob } from './protocol.js';
 
 /** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
 const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+
+/**
+ * A file beside this module, on Node's paths only. Bundlers take `new URL(…, import.meta.url)` for
+ * a file of the page to emit (or warn when it is not a literal), so they must not see that form here.
+ */
+function besideThis(name: string): URL {
+  const here = import.meta.url;
+  return new URL(name, here);
+}
+
+/** Where the worker script is, when set by setWorkerUrl; otherwise worker-entry.js beside this module. */
+let workerUrl: URL | string | undefined;
+
+const BUNDLER_HINT = "where a bundler left it out (esbuild, Rollup), bundle 'backprop/worker' as an entry point and pass its URL to setWorkerUrl";
+
+/**
+ * Start trainInWorker's workers from this script instead of the worker-entry.js beside the
+ * library: for bundlers that do not follow `new Worker(new URL(…, import.meta.url))` (esbuild,
+ * Rollup), which bundle `backprop/worker` as an entry point of their own. undefined goes back to the default.
+ */
+export function setWorkerUrl(url: URL | string | undefined): void {
+  if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) {
+    throw new TypeError(`setWorkerUrl: expected a URL or a string, got ${describe(url)}`);
+  }
+  workerUrl = url;
+}
 
 /** trainInWorker's options as parseTrainInWorkerOptions leaves them. */
 export interface WorkerRequest {
@@ -150,12 +177,18 @@ function isNode(): boolean {
 async function startWorker(events: Events): Promise<WorkerHandle> {
   if (isNode()) return startNodeWorker(events);
   if (typeof Worker !== 'function') throw new Error('this runtime has neither worker_threads nor Worker');
-  // A module Worker on the entry next to this file; bundlers that know this pattern (Vite, webpack 5) emit it.
-  const w = new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
+  let w: Worker;
+  try {
+    // A module Worker on the entry next to this file; bundlers that know this pattern (Vite, webpack 5) emit it.
+    w = workerUrl !== undefined ? new Worker(workerUrl, { type: 'module' }) : new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
+  } catch (e) {
+    // An iife bundle has no import.meta.url, so no URL at all.
+    throw new Error(`${(e as Error).message}; ${BUNDLER_HINT}`);
+  }
   w.onmessage = (e: MessageEvent<FromWorker>) => events.message(e.data);
   w.onerror = (e: ErrorEvent) => {
     e.preventDefault();
-    events.failure(new Error(e.message || 'the worker script could not be loaded'));
+    events.failure(new Error(e.message || `the worker script could not be loaded; ${BUNDLER_HINT}`));
   };
   return { post: (m, transfer) => w.postMessage(m, transfer ?? []), terminate: () => w.terminate() };
 }
@@ -163,14 +196,16 @@ async function startWorker(events: Events): Promise<WorkerHandle> {
 async function startNodeWorker(events: Events): Promise<WorkerHandle> {
   const { Worker } = (await nodeBuiltin('node:worker_threads')) as typeof import('node:worker_threads');
   let w: import('node:worker_threads').Worker;
-  if (import.meta.url.endsWith('.ts')) {
+  if (workerUrl !== undefined) {
+    w = new Worker(workerUrl, { execArgv: workerExecArgv() });
+  } else if (import.meta.url.endsWith('.ts')) {
     // Running from the TypeScript sources (tests, tsx): load the entry through tsx, as this file was.
     const tsx = await tsxApi();
-    const entry = new URL('./worker-entry.ts', import.meta.url).href;
+    const entry = besideThis('./worker-entry.ts').href;
     const source = `import(${JSON.stringify(tsx)}).then((m) => (m.tsImport ?? m.default.tsImport)(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
     w = new Worker(source, { eval: true, execArgv: workerExecArgv() });
   } else {
-    w = new Worker(new URL('./worker-entry.js', import.meta.url), { execArgv: workerExecArgv() });
+    w = new Worker(besideThis('./worker-entry.js'), { execArgv: workerExecArgv() });
   }
   w.on('message', (m: FromWorker) => events.message(m));
   w.on('error', (e: Error) => events.failure(e));
@@ -183,9 +218,11 @@ function workerExecArgv(): string[] {
   return process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
 }
 
-/** tsx's ESM API (its CommonJS build cannot load its own ESM half from a worker). */
+/**
+ * tsx's ESM API (its CommonJS build cannot load its own ESM half from a worker), found from this
+ * file through node:module: a literal import.meta.resolve('tsx/…') sends bundlers looking for tsx.
+ */
 async function tsxApi(): Promise<string> {
-  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
   const { createRequire } = (await nodeBuiltin('node:module')) as typeof import('node:module');
   const { pathToFileURL } = (await nodeBuiltin('node:url')) as typeof import('node:url');
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;

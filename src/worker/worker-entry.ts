@@ -33,21 +33,22 @@ async function connect(): Promise<Port> {
   };
 }
 
-const port = await connect();
-const controller = new AbortController();
-port.listen((message) => {
-  if (message.type === 'abort') controller.abort();
-  else void runTrainingJob(message.job, abortSignal(message.abortFlag), port.post);
+// No top-level await: bundlers emit worker scripts as classic (iife) scripts by default (Vite), where it is a syntax error.
+void connect().then((port) => {
+  const controller = new AbortController();
+  port.listen((message) => {
+    if (message.type === 'abort') controller.abort();
+    else void runTrainingJob(message.job, abortSignal(controller.signal, message.abortFlag), port.post);
+  });
+  port.post({ type: 'ready' });
 });
-port.post({ type: 'ready' });
 
 /**
  * fit reads signal.aborted between batches. The abort message reaches this thread only when
  * fit yields to the event loop (every yieldEvery ms, between batches); the shared word, where
  * there is one, is seen at the very next batch.
  */
-function abortSignal(flag: SharedArrayBuffer | null): AbortSignal {
-  const signal = controller.signal;
+function abortSignal(signal: AbortSignal, flag: SharedArrayBuffer | null): AbortSignal {
   if (!flag) return signal;
   const word = new Int32Array(flag);
   const own = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;

@@ -139,11 +139,11 @@ describe.skipIf(SKIP)('the browser bundle', () => {
     // Node matches conditions in the map's order and never sets "browser", so it keeps dist/index.js
     // (.ci/run imports the package by name in Node to prove it).
     const exportsMap = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports;
-    expect(exportsMap['.']).toEqual({ types: './dist/index.d.ts', browser: './dist/backprop.browser.js', import: './dist/index.js' });
+    expect(exportsMap['.']).toEqual({ types: './dist/index.d.ts', browser: './dist/backprop.browser.js', default: './dist/index.js' });
     expect(exportsMap['./exchange']).toEqual({
       types: './dist/exchange/index.d.ts',
       browser: './dist/backprop-exchange.browser.js',
-      import: './dist/exchange/index.js',
+      default: './dist/exchange/index.js',
     });
   });
 
