@@ -1,6 +1,6 @@
 // Bundles src/index.ts into dist/backprop.browser.js: one minified ES module with the Wasm
 // kernels embedded (they are base64 in src/backends/wasm/kernels.generated.ts, so run
-// `npm run build:wasm` first). `backprop/exchange` (TF.js and ONNX, with protobufjs) becomes
+// `npm run build:wasm` first). `backprop/exchange` (TF.js and ONNX) becomes
 // dist/backprop-exchange.browser.js, which imports the Network class from the core bundle beside
 // it, so a page that converts models and one that only trains share one library. trainInWorker's
 // worker script becomes dist/worker-entry.js, which imports the core bundle the same way. Node built-ins are only imported through a variable on Node's
