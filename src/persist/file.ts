@@ -1,17 +1,11 @@
 // save/load in Node. node:fs is imported only when called, so a browser bundle of the
 // library never pulls it in; in a browser the calls say what to use instead.
+import { isNode, nodeBuiltin } from '../platform.js';
 import { parsePath } from '../validate/call-options.js';
 import { decodeNetwork, hasMagic } from './binary.js';
 import { parseNetworkJSON, type SavedNetwork } from './json.js';
 
-/** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
-const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
-
 type Fs = typeof import('node:fs/promises');
-
-function isNode(): boolean {
-  return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
-}
 
 async function nodeFs(label: string, instead: string): Promise<Fs> {
   if (!isNode()) {

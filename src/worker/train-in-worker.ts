@@ -4,23 +4,12 @@
 import type { Engine } from '../engine/engine.js';
 import type { History } from '../engine/fit.js';
 import { NonFiniteError } from '../errors.js';
+import { fileBeside, isNode, nodeBuiltin } from '../platform.js';
 import { describe } from '../validate/values.js';
 import { isCustomActivation, isCustomLoss } from '../custom.js';
 import type { TrainInWorkerOptions } from '../validate/fit-options.js';
 import type { TrainingData } from '../validate/training-data.js';
 import type { FromWorker, ToWorker, TrainingJob } from './protocol.js';
-
-/** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
-const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
-
-/**
- * A file beside this module, on Node's paths only. Bundlers take `new URL(…, import.meta.url)` for
- * a file of the page to emit (or warn when it is not a literal), so they must not see that form here.
- */
-function besideThis(name: string): URL {
-  const here = import.meta.url;
-  return new URL(name, here);
-}
 
 /** Where the worker script is, when set by setWorkerUrl; otherwise worker-entry.js beside this module. */
 let workerUrl: URL | string | undefined;
@@ -170,9 +159,6 @@ function rebuildError(m: Extract<FromWorker, { type: 'error' }>): Error {
   return new (make[m.name] ?? Error)(message);
 }
 
-function isNode(): boolean {
-  return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
-}
 
 async function startWorker(events: Events): Promise<WorkerHandle> {
   if (isNode()) return startNodeWorker(events);
@@ -201,11 +187,11 @@ async function startNodeWorker(events: Events): Promise<WorkerHandle> {
   } else if (import.meta.url.endsWith('.ts')) {
     // Running from the TypeScript sources (tests, tsx): load the entry through tsx, as this file was.
     const tsx = await tsxApi();
-    const entry = besideThis('./worker-entry.ts').href;
+    const entry = fileBeside('./worker-entry.ts', import.meta.url).href;
     const source = `import(${JSON.stringify(tsx)}).then((m) => (m.tsImport ?? m.default.tsImport)(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
     w = new Worker(source, { eval: true, execArgv: workerExecArgv() });
   } else {
-    w = new Worker(besideThis('./worker-entry.js'), { execArgv: workerExecArgv() });
+    w = new Worker(fileBeside('./worker-entry.js', import.meta.url), { execArgv: workerExecArgv() });
   }
   w.on('message', (m: FromWorker) => events.message(m));
   w.on('error', (e: Error) => events.failure(e));

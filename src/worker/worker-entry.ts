@@ -2,10 +2,9 @@
 // It connects to the caller and hands each job to runTrainingJob (./run-job.ts), imported from
 // the package entry: in a page that is the core bundle beside this script, not a second copy.
 import { runTrainingJob } from '../index.js';
+import { isNode, nodeBuiltin } from '../platform.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
-/** Node built-ins are imported when called and through a variable, so a browser bundle never pulls them in. */
-const nodeBuiltin = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
 
 interface Port {
   post(message: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -13,7 +12,7 @@ interface Port {
 }
 
 async function connect(): Promise<Port> {
-  if (typeof process === 'object' && process !== null && typeof process.versions?.node === 'string') {
+  if (isNode()) {
     const { parentPort } = (await nodeBuiltin('node:worker_threads')) as typeof import('node:worker_threads');
     if (!parentPort) throw new Error('worker-entry: not running in a worker thread');
     return {

@@ -13,6 +13,8 @@
  * instead of stalling; a worker that lost its claim just waits for the next job.
  */
 
+import { isNode, nodeBuiltin } from '../../platform.js';
+
 const SEQ = 0;
 const OP = 1;
 const CLAIM = 16; // CLAIM + w: the last job whose slice w has been claimed
@@ -180,16 +182,6 @@ export class ThreadPool {
     Atomics.notify(this.ctl, SEQ);
     for (const w of this.workers) w.terminate();
   }
-}
-
-/**
- * A Node built-in, imported through a variable only on Node's path: bundlers (esbuild, Vite,
- * webpack) leave such an import alone, so the browser bundle never asks for node:worker_threads.
- */
-const nodeBuiltin = (name: string): Promise<unknown> => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
-
-function isNode(): boolean {
-  return typeof process === 'object' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
 }
 
 /** Threads the runtime can run side by side: 1 where shared memory or workers are missing. */
