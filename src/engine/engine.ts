@@ -46,6 +46,13 @@ export interface Evaluation {
   accuracy?: number;
 }
 
+/** What a saved network holds, whatever the form it was saved in: what Engine.restore takes. */
+export interface SavedNetwork {
+  spec: NetworkSpec;
+  seed: number;
+  parameters: Float32Array;
+}
+
 /** Most outputs predictBatch returns at once (4 GiB of float32, the JS backend's own arena limit). */
 const MAX_OUTPUTS = 2 ** 30;
 
@@ -97,7 +104,7 @@ export class Engine {
   }
 
   /** An engine holding saved parameters (already checked against the architecture), on one thread. */
-  static restore(saved: { spec: NetworkSpec; seed: number; parameters: Float32Array }, request: Omit<BackendRequest, 'threads'>, label: string): Engine {
+  static restore(saved: SavedNetwork, request: Omit<BackendRequest, 'threads'>, label: string): Engine {
     const { backend, reason } = openBackendNow({ ...request, threads: 1 }, label);
     const engine = withArena(backend, label, () => new Engine(saved.spec, saved.seed, backend, reason));
     engine.setParameters(saved.parameters);

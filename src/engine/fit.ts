@@ -3,7 +3,7 @@
 // samples already split and checked (src/validate/training-data.ts), so nothing here can fail
 // on an argument; what can fail is training itself (a non-finite loss) or a callback.
 import { NonFiniteError } from '../errors.js';
-import type { BatchLogs, EpochLogs, FitPlan, LearningRateSchedule } from '../validate/fit-options.js';
+import { monitorOf, type BatchLogs, type EpochLogs, type FitPlan, type LearningRateSchedule } from '../validate/fit-options.js';
 import type { ParsedStep } from '../validate/step-options.js';
 import type { TrainingData } from '../validate/training-data.js';
 import type { Engine } from './engine.js';
@@ -51,7 +51,7 @@ export async function runFit(engine: Engine, data: TrainingData, plan: FitPlan, 
 async function runEpochs(engine: Engine, { train, validation }: TrainingData, p: FitPlan, batchSize: number, label: string): Promise<History> {
   const history: History = { epochs: 0, loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], bestEpoch: null, stopped: 'completed' };
   const rows = train.rows;
-  const monitor = p.stopping?.monitor ?? (validation ? 'valLoss' : 'loss');
+  const monitor = monitorOf(p, validation !== null);
   const minDelta = p.stopping?.minDelta ?? 0;
   const keepBest = p.stopping?.restoreBestWeights ?? false;
   let best = Infinity;

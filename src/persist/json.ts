@@ -1,5 +1,6 @@
 import { parseSpec, parseSeed, type NetworkSpec } from '../validate/network-options.js';
 import { describe, plainObject } from '../validate/values.js';
+import type { SavedNetwork } from '../engine/engine.js';
 
 /** The saved form of a network. Bump FORMAT_VERSION when its meaning changes. */
 export interface NetworkJSON {
@@ -29,12 +30,7 @@ export interface NetworkJSON {
   parameters: string;
 }
 
-/** What a saved network holds, whatever the form it was saved in. */
-export interface SavedNetwork {
-  spec: NetworkSpec;
-  seed: number;
-  parameters: Float32Array;
-}
+export type { SavedNetwork };
 
 /** The architecture fields: the JSON form stores them at the top level, the binary form in its header. */
 export type ArchitectureJSON = Pick<NetworkJSON, 'layers' | 'loss' | 'bias' | 'init' | 'seed'>;

@@ -130,6 +130,11 @@ export interface FitPlan {
   signal: AbortSignal | undefined;
 }
 
+/** What early stopping and bestEpoch watch: as asked, else valLoss where there is validation data, else loss. */
+export function monitorOf(plan: FitPlan, hasValidation: boolean): 'valLoss' | 'loss' {
+  return plan.stopping?.monitor ?? (hasValidation ? 'valLoss' : 'loss');
+}
+
 /** The history keeps a loss per epoch: far beyond this its arrays hit V8's size limit, which kills the process. */
 export const MAX_EPOCHS = 10_000_000;
 

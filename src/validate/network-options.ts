@@ -131,8 +131,5 @@ export const MAX_THREADS = 17;
 export function parseThreads(value: unknown, label: string): number | 'auto' {
   if (value === undefined) return 1;
   if (value === 'auto') return 'auto';
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
-    throw new RangeError(`${label}: threads: expected a whole number from 1 to ${MAX_THREADS} or 'auto', got ${describe(value)}`);
-  }
-  return value;
+  return wholeNumberIn(value, `${label}: threads`, 1, MAX_THREADS, 'a whole number', " or 'auto'");
 }

@@ -1,7 +1,7 @@
 // fit's samples, checked against the plan before any training: shapes, the validation split or
 // data, and what the plan asks of the targets. fit and trainInWorker (on the calling thread)
 // both start here, so a bad call fails the same way in both, before anything runs.
-import type { FitPlan } from './fit-options.js';
+import { monitorOf, type FitPlan } from './fit-options.js';
 import { copyOfRows, isClassLabels, rowCount, type Samples } from './samples.js';
 
 /** Samples as one row-major matrix. */
@@ -56,8 +56,7 @@ export function trainingData(plan: FitPlan, inputs: Samples, targets: Samples, w
     all = { ...matrices(inputs, targets, w, label), inputsChecked: true };
   }
   const data = split(plan, all, w, label);
-  const monitor = plan.stopping?.monitor ?? (data.validation ? 'valLoss' : 'loss');
-  if (monitor === 'valLoss' && !data.validation) {
+  if (monitorOf(plan, data.validation !== null) === 'valLoss' && !data.validation) {
     throw new TypeError(`${label}: earlyStopping.monitor: 'valLoss' needs validationData or a validationSplit that holds out at least one sample`);
   }
   if (plan.accuracy && !isClassLabels(data.train.y, w.outputs)) {

@@ -81,10 +81,10 @@ export function wholeNumber(value: unknown, label: string, min: number, max = In
   return value;
 }
 
-/** A whole number in [min, max], said as a range (for options whose both ends matter). */
-export function wholeNumberIn(value: unknown, label: string, min: number, max: number, what = 'a whole number'): number {
+/** A whole number in [min, max], said as a range (for options whose both ends matter); `orElse` names what else the option takes. */
+export function wholeNumberIn(value: unknown, label: string, min: number, max: number, what = 'a whole number', orElse = ''): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${label}: expected ${what} from ${min} to ${max}, got ${describe(value)}`);
+    throw new RangeError(`${label}: expected ${what} from ${min} to ${max}${orElse}, got ${describe(value)}`);
   }
   return value;
 }
