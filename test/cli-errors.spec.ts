@@ -124,7 +124,7 @@ describe('every bad argument: one line, exit code 2, before any file is read', (
     ['demo\'s epochs out of range', ['demo', 'mnist', '--epochs', '0'], 'backprop: demo: --epochs: expected a whole number from 1 to 1000, got "0"'],
     ['a misspelt command', ['traim'], 'backprop: unknown command "traim"; did you mean train? (backprop --help)'],
     ['a transposed command', ['predcit'], 'backprop: unknown command "predcit"; did you mean predict? (backprop --help)'],
-    ['an unknown command', ['frobnicate'], 'backprop: unknown command "frobnicate"; the commands are train, predict, evaluate, explain, demo (backprop --help)'],
+    ['an unknown command', ['frobnicate'], 'backprop: unknown command "frobnicate"; the commands are train, predict, evaluate, explain, export, demo (backprop --help)'],
     ['an option before the command', ['--verbose', 'train'], 'backprop: unknown option --verbose; the options a command takes come after it (backprop <command> --help)'],
   ])('%s', (_what, args, message) => {
     expect(oneLineError(backprop(...args))).toBe(message);
