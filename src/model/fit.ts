@@ -45,7 +45,7 @@ export interface FitJob {
 /** How a CSV's errors name the file, and how the hints spell an option (the CLI's `--categorical x`). */
 export interface CsvSource {
   source: string;
-  spell?: (option: 'categorical' | 'drop', column: string) => string;
+  spell?: (option: 'categorical' | 'standardize' | 'drop', column: string) => string;
 }
 
 /** The output layer and loss that suit the target: sigmoid for 0/1, softmax for classes, identity for numbers. */
