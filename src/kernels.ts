@@ -203,16 +203,16 @@ export const KERNELS = {
   // thread slice draws the same one, and no mask buffer is kept. Ranged so a slice hashes its
   // own global indices.
   /** out[i] = draw(key, i) ≥ threshold ? a[i]·scale : 0 (threshold = p·2³², scale = 1/(1 − p) in float32). */
-  dropoutForward: kernel({
+  dropout: kernel({
     args: ['a', 'out', 'count', 'key', 'threshold', 'scale'],
     pointers: 2,
-    split: { cut: 'count', ranged: 'dropoutForwardRange', align: 4, work: ['count'], least: DROPOUT_VALUES },
+    split: { cut: 'count', ranged: 'dropoutRange', align: 4, work: ['count'], least: DROPOUT_VALUES },
   }),
   /** delta[i] = draw(key, i) ≥ threshold ? delta[i]·scale : 0: the same mask on the way back. */
-  dropoutBackward: kernel({
+  dropoutDelta: kernel({
     args: ['delta', 'count', 'key', 'threshold', 'scale'],
     pointers: 1,
-    split: { cut: 'count', ranged: 'dropoutBackwardRange', align: 4, work: ['count'], least: DROPOUT_VALUES },
+    split: { cut: 'count', ranged: 'dropoutDeltaRange', align: 4, work: ['count'], least: DROPOUT_VALUES },
   }),
 
   // ---- checks (assembly/finite.ts) ----------------------------------------

@@ -13,11 +13,11 @@ export function dropoutDraw(key: number, i: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-export function dropoutForward(m: Float32Array, a: number, out: number, count: number, key: number, threshold: number, scale: number): void {
+export function dropout(m: Float32Array, a: number, out: number, count: number, key: number, threshold: number, scale: number): void {
   // Both factors are float32, so the float64 product is exact and the store rounds it as Wasm's f32 multiply does.
   for (let i = 0; i < count; i++) m[out + i] = dropoutDraw(key, i) >= threshold ? m[a + i] * scale : 0;
 }
 
-export function dropoutBackward(m: Float32Array, delta: number, count: number, key: number, threshold: number, scale: number): void {
-  dropoutForward(m, delta, delta, count, key, threshold, scale); // in place: the same loop
+export function dropoutDelta(m: Float32Array, delta: number, count: number, key: number, threshold: number, scale: number): void {
+  dropout(m, delta, delta, count, key, threshold, scale); // in place: the same loop
 }
