@@ -412,8 +412,8 @@ function readTopology(value: unknown, label: string): { layers: DenseLayer[]; de
         if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new RangeError(`${where}: rate: expected a number in [0, 1), got ${describe(rate)}`);
         // Before any Dense it drops inputs, which has no equivalent here; it only acts while training, so it imports as nothing.
         const last = layers[layers.length - 1];
-        // Two in a row keep a value with probability (1 − p₁)(1 − p₂).
-        if (last) last.dropout = 1 - (1 - last.dropout) * (1 - rate);
+        // Two in a row keep a value with probability (1 − p₁)(1 − p₂); one keeps its rate exactly.
+        if (last) last.dropout = last.dropout === 0 ? rate : 1 - (1 - last.dropout) * (1 - rate);
         return;
       }
       default:
