@@ -109,7 +109,6 @@ describeRows(ROWS)('dropout (%s)', ({ create }) => {
     };
     const traced = pass();
     expect(traced.layers[0].dropoutMask!.some((m) => m === 0)).toBe(true);
-    expect(net.gradients(x, y, { training: true })).toBeDefined();
     net.rng.state = start;
     const viaGradients = net.gradients(x, y, { training: true });
     expect(viaGradients[0].weights).toEqual(traced.layers[0].gradWeights);
