@@ -18,6 +18,8 @@ export interface ModelFitOptions extends EncodingChoices, Omit<FitOptions, 'vali
   layers?: number[];
   /** The hidden layers' activation (default 'relu'). */
   activation?: ActivationName;
+  /** The hidden layers' dropout rate while training (default 0: none). */
+  dropout?: number;
   /** The loss; default: binary-cross-entropy for a 0/1 target, categorical-cross-entropy for classes, mse for numbers. */
   loss?: LossName;
   /** Seeds the initial weights, the validation split and the batches (default: a fresh seed, kept in `model.network.seed`). */
@@ -30,7 +32,7 @@ export interface ModelFitOptions extends EncodingChoices, Omit<FitOptions, 'vali
   validation?: number;
 }
 
-const MODEL_KEYS = ['target', 'categorical', 'standardize', 'drop', 'layers', 'activation', 'loss', 'seed', 'backend', 'threads', 'validation'];
+const MODEL_KEYS = ['target', 'categorical', 'standardize', 'drop', 'layers', 'activation', 'dropout', 'loss', 'seed', 'backend', 'threads', 'validation'];
 const PASSED_FIT_KEYS = FIT_KEYS.filter((k) => k !== 'validationSplit' && k !== 'validationData');
 
 /** A network built and its data encoded and split, ready to train: run() trains it. */
@@ -58,7 +60,7 @@ export function outputFor(encoding: Encoding): { activation: ActivationName; los
 /** Check the options, fit the encoding, build the network; every check runs before any training. */
 export async function prepareFit(data: unknown, options: ModelFitOptions, label: string, csv?: CsvSource): Promise<FitJob> {
   const o = optionsObject(options, [...MODEL_KEYS, ...PASSED_FIT_KEYS], `${label}: options`);
-  const { target, categorical, standardize, drop, layers, activation, loss, seed, backend, threads, validation, ...fitOptions } = o;
+  const { target, categorical, standardize, drop, layers, activation, dropout, loss, seed, backend, threads, validation, ...fitOptions } = o;
   parseFitOptions(fitOptions, label, PASSED_FIT_KEYS);
   const choices = {
     target: columnName(target, `${label}: target`),
@@ -78,7 +80,7 @@ export async function prepareFit(data: unknown, options: ModelFitOptions, label:
   const y = encoding.encodeTargets(records, error);
   const output = outputFor(encoding);
   const network = await Network.create({
-    layers: [encoding.inputWidth, ...hidden.map((units) => ({ units, activation: activation as ActivationName ?? 'relu' })), { units: encoding.outputWidth, activation: output.activation }],
+    layers: [encoding.inputWidth, ...hidden.map((units) => ({ units, activation: activation as ActivationName ?? 'relu', dropout: dropout as number | undefined })), { units: encoding.outputWidth, activation: output.activation }],
     loss: (loss as LossName | undefined) ?? output.loss,
     seed: seed as number | undefined,
     backend: backend as BackendChoice | undefined,
