@@ -215,6 +215,8 @@ export function parseTrainInWorkerOptions(options: unknown, label: string): {
   data: Record<string, unknown>;
   onProgress: TrainInWorkerOptions['onProgress'];
   signal: AbortSignal | undefined;
+  /** Where the worker's checkpoint warnings go, on this thread. */
+  onWarning: (message: string) => void;
 } {
   const { onProgress, signal, ...rest } = optionsObject(options, WORKER_KEYS, `${label}: options`);
   for (const [key, value] of Object.entries(rest)) {
@@ -223,11 +225,18 @@ export function parseTrainInWorkerOptions(options: unknown, label: string): {
     }
   }
   const { validationData: _held, validationSplit: _split, ...data } = rest;
+  const plan = parseFitOptions(rest, label);
+  if (plan.checkpoint?.store) throw new TypeError(`${label}: checkpoint: save and load are functions, which cannot be sent to the worker; give a path, or use fit`);
+  if (plan.checkpoint) {
+    const { onWarning: _here, ...sent } = rest.checkpoint as CheckpointOptions;
+    data.checkpoint = sent;
+  }
   return {
-    plan: parseFitOptions(rest, label),
+    plan,
     data,
     onProgress: optionalFunction(onProgress, `${label}: onProgress`),
     signal: optionalSignal(signal, `${label}: signal`, true),
+    onWarning: plan.checkpoint?.onWarning ?? ((message) => console.warn(message)),
   };
 }
 
