@@ -267,9 +267,9 @@ function checkpoint(value: unknown, label: string): CheckpointPlan | null {
 
 function checkpointEvery(value: unknown, label: string): CheckpointEvery {
   if (value === undefined) return { seconds: CHECKPOINT_SECONDS };
-  const o = plainObject(value, label);
+  const o = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const keys = Object.keys(o);
-  if (keys.length !== 1 || !['batches', 'epochs', 'seconds'].includes(keys[0])) {
+  if (Array.isArray(value) || keys.length !== 1 || !['batches', 'epochs', 'seconds'].includes(keys[0])) {
     throw new TypeError(`${label}: expected one of { batches: n }, { epochs: n }, { seconds: s }, got ${describe(value)}`);
   }
   if ('seconds' in o) return { seconds: nonNegative(o.seconds, `${label}.seconds`) };
