@@ -66,7 +66,19 @@ export type LearningRateSchedule =
     };
 
 /** How often a checkpoint is written: every n batches, every n epochs, or once at least s seconds have passed (checked between batches). */
-export type CheckpointEvery = { batches: number } | { epochs: number } | { seconds: number };
+export type CheckpointEvery =
+  | {
+      /** After every n-th batch (a whole number ≥ 1). */
+      batches: number;
+    }
+  | {
+      /** After every n-th epoch (a whole number ≥ 1). */
+      epochs: number;
+    }
+  | {
+      /** After the first batch that ends at least s seconds after the last checkpoint. */
+      seconds: number;
+    };
 
 /**
  * FitOptions.checkpoint: where fit keeps a checkpoint, so that calling the same fit again after
