@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Random, type FitOptions, type History, type Network } from '../src/index.js';
+import { Network, Random, type FitOptions, type History } from '../src/index.js';
 import { blobs } from './blobs.js';
 import { JS, ROWS, describeRows, type Row } from './backends.js';
 import { backprop, ADMISSIONS } from './cli-run.js';
@@ -159,6 +159,17 @@ describe('checkpoints', () => {
     expect(batches).toBe(0);
     expect(repeated).toEqual(history);
     expect(again.getParameters()).toEqual(net.getParameters());
+  });
+
+  it('resuming on other kernels goes on, and warns that the bits will differ', async () => {
+    const path = freshPath();
+    await aborted(path);
+    const warnings: string[] = [];
+    const net = await Network.create({ layers: [4, 6, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 9, backend: 'wasm' });
+    const history = await net.fit(X, Y, { ...OPTIONS, checkpoint: { path, onWarning: (m) => warnings.push(m) } });
+    expect(history).toMatchObject({ epochs: 6, stopped: 'completed' });
+    expect(warnings).toEqual([expect.stringMatching(/written with the js kernels, resuming with wasm-\S+: training goes on, but not to the same bits as one run/)]);
+    net.dispose();
   });
 
   it('names bad checkpoint options', async () => {
