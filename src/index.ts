@@ -9,7 +9,7 @@ export type { NetworkOptions, LayerSpec, BackendChoice, NetworkSpec } from './va
 export type { StepOptions } from './validate/step-options.js';
 export { NonFiniteError } from './errors.js';
 export type { History } from './engine/fit.js';
-export type { FitOptions, EpochLogs, BatchLogs, EarlyStoppingOptions, LearningRateSchedule, Metric, TrainInWorkerOptions } from './validate/fit-options.js';
+export type { FitOptions, EpochLogs, BatchLogs, EarlyStoppingOptions, LearningRateSchedule, Metric, TrainInWorkerOptions, CheckpointOptions, CheckpointEvery } from './validate/fit-options.js';
 export type { NetworkJSON } from './persist/json.js';
 export type { ModuleOptions, ModuleFormat } from './module/source.js';
 export type { Samples } from './validate/samples.js';

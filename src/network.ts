@@ -4,6 +4,7 @@
 import type { BackendName } from './backends/backend.js';
 import { Engine, type Evaluation, type LayerGradients, type LayerWeights } from './engine/engine.js';
 import { runFit, type History } from './engine/fit.js';
+import { checkpointedFit } from './persist/checkpoint.js';
 import type { Random } from './random.js';
 import { jsOnlyReason } from './custom.js';
 import type { Trace } from './trace.js';
@@ -159,7 +160,8 @@ export class Network {
     const label = 'fit';
     this.engine.live(label);
     const plan = parseFitOptions(options, label);
-    return runFit(this.engine, trainingData(plan, inputs, targets, this.engine, label), plan, label);
+    const data = trainingData(plan, inputs, targets, this.engine, label);
+    return plan.checkpoint ? checkpointedFit(this.engine, data, plan, label) : runFit(this.engine, data, plan, label);
   }
 
   /**

@@ -36,6 +36,7 @@ export const TRAIN: CommandSpec = {
     seed: { kind: 'number', min: 0, max: 0xffffffff, integer: true, default: 1, help: 'seeds the initial weights, the split and the batches' },
     backend: BACKEND,
     plot: PLOT,
+    checkpoint: { kind: 'text', value: 'FILE', help: 'keep a checkpoint here every 30 s; the same command run again resumes from it (removed once done)' },
   },
   examples: ['backprop train data/admissions/binary.csv --target admit --categorical rank --standardize gre,gpa --out model.json --plot loss.svg'],
 };
@@ -46,6 +47,7 @@ export async function train(argv: string[]): Promise<void> {
   const target = stringOption(args, 'target')!; // required: the parser has checked
   const out = stringOption(args, 'out')!;
   const plot = stringOption(args, 'plot');
+  const checkpoint = stringOption(args, 'checkpoint');
   const hidden = stringOption(args, 'layers') === 'none' ? [] : listOption(args, 'layers').map((u) => {
     const n = Number(u);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`train: --layers: expected unit counts like 16,8 (or none), got ${JSON.stringify(u)}`);
@@ -72,6 +74,7 @@ export async function train(argv: string[]): Promise<void> {
     ...columns, layers: hidden, activation, dropout, loss: stringOption(args, 'loss') === undefined ? undefined : choiceOption(args, 'loss', LOSSES),
     seed, backend, validation, epochs, batchSize, learningRate, optimizer,
     onEpochEnd: (epoch, logs) => progress?.update(epoch, logs.loss, logs.valLoss),
+    ...(checkpoint === undefined ? {} : { checkpoint: { path: checkpoint } }),
   }, 'train', { source: file, spell });
   const net = job.network;
   try {
