@@ -1,0 +1,18 @@
+// backprop/brain: brain.js's NeuralNetwork, CrossValidate and likely on backprop's kernels. Change
+// `from 'brain.js'` to `from 'backprop/brain'`; the README's migration section lists what differs.
+import { NeuralNetwork } from './neural-network.js';
+import { CrossValidate } from './cross-validate.js';
+import { likely } from './likely.js';
+
+export { NeuralNetwork, CrossValidate, likely };
+export type { NeuralNetworkOptions, BrainTrainOptions, BrainActivation, TrainingStatus, TrainOpts, NetOptions } from './options.js';
+export type { BrainNetworkJSON, BrainJSONLayer, BrainTrainOptsJSON } from './json.js';
+export type { BrainDatum } from './data.js';
+export type { Lookup, BrainValue } from './lookup.js';
+export type { TestResult, BinaryTestResult, Misclass } from './test-result.js';
+export type { CrossValidateJSON, CrossValidateSet, CrossValidateStats, CrossValidateAverages } from './cross-validate.js';
+export type { Runnable } from './likely.js';
+
+/** The same members as the named exports, for `import brain from 'backprop/brain'` (as `brain.NeuralNetwork`). */
+const brain = { NeuralNetwork, CrossValidate, likely };
+export default brain;
