@@ -10,42 +10,64 @@ import type { BinaryTestResult, TestResult } from './test-result.js';
 
 /** One fold's result: test()'s, with the training's error and iterations, the times (ms) and the trained network's JSON. */
 export type CrossValidateSet = (TestResult | BinaryTestResult) & {
+  /** Milliseconds training. */
   trainTime: number;
+  /** Milliseconds testing. */
   testTime: number;
+  /** Training passes. */
   iterations: number;
+  /** The trained network, as toJSON gives it. */
   network: BrainNetworkJSON;
 };
 
 /** Averages over the folds. */
 export interface CrossValidateAverages {
+  /** Milliseconds training, per fold. */
   trainTime: number;
+  /** Milliseconds testing, per fold. */
   testTime: number;
+  /** Training passes, per fold. */
   iterations: number;
+  /** Training error, per fold. */
   error: number;
 }
 
 /** Totals over the folds; for one-output networks the confusion counts and their rates too. */
 export interface CrossValidateStats {
+  /** Samples tested, over all folds. */
   total: number;
+  /** Samples per fold (data.length / k, not rounded). */
   testSize: number;
+  /** Samples trained on per fold. */
   trainSize: number;
+  /** Expected 1, got 1 (one-output networks). */
   truePos?: number;
+  /** Expected 0, got 0. */
   trueNeg?: number;
+  /** Expected 0, got 1. */
   falsePos?: number;
+  /** Expected 1, got 0. */
   falseNeg?: number;
+  /** truePos / (truePos + falsePos). */
   precision?: number;
+  /** truePos / (truePos + falseNeg). */
   recall?: number;
+  /** (truePos + trueNeg) / total. */
   accuracy?: number;
 }
 
 /** What CrossValidate.train returns and toJSON gives. */
 export interface CrossValidateJSON {
+  /** Averages over the folds. */
   avgs: CrossValidateAverages;
+  /** Totals over the folds. */
   stats: CrossValidateStats;
+  /** Each fold's result. */
   sets: CrossValidateSet[];
 }
 
-type Make = () => NeuralNetwork;
+/** A function making a fresh classifier, as brain.js 2.x's CrossValidate takes. */
+export type InitClassifier = () => NeuralNetwork;
 
 /** Whether a function is the NeuralNetwork class (or a subclass), brain.js 1.6.1's way of naming the classifier. */
 function isNetworkClass(f: unknown): f is typeof NeuralNetwork {
@@ -56,12 +78,12 @@ function isNetworkClass(f: unknown): f is typeof NeuralNetwork {
 export class CrossValidate {
   /** The last train()'s result (or what fromJSON was given); null before. */
   json: CrossValidateJSON | null = null;
-  private readonly make: Make;
+  private readonly make: InitClassifier;
 
   /** `new CrossValidate(() => new NeuralNetwork(options))` as brain.js 2.x, or `new CrossValidate(NeuralNetwork, options)` as 1.6.1. */
-  constructor(initClassifier: Make | typeof NeuralNetwork, options?: NeuralNetworkOptions) {
+  constructor(initClassifier: InitClassifier | typeof NeuralNetwork, options?: NeuralNetworkOptions) {
     if (isNetworkClass(initClassifier)) this.make = () => new initClassifier(options);
-    else if (typeof initClassifier === 'function') this.make = initClassifier as Make;
+    else if (typeof initClassifier === 'function') this.make = initClassifier as InitClassifier;
     else throw new TypeError(`new CrossValidate: expected a function making a NeuralNetwork, got ${describe(initClassifier)}`);
   }
 
@@ -121,6 +143,7 @@ export class CrossValidate {
     return this.fromJSON(this.json);
   }
 
+  /** The last train()'s result, or null. */
   toJSON(): CrossValidateJSON | null {
     return this.json;
   }

@@ -7,7 +7,9 @@ import type { PackedSet } from './train-loop.js';
 
 /** One training sample as brain.js takes it. */
 export interface BrainDatum {
+  /** The input: numbers by position, or by name. */
   input: BrainValue;
+  /** The target: numbers by position, or by name. */
   output: BrainValue;
 }
 

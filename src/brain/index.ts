@@ -1,5 +1,8 @@
-// backprop/brain: brain.js's NeuralNetwork, CrossValidate and likely on backprop's kernels. Change
-// `from 'brain.js'` to `from 'backprop/brain'`; the README's migration section lists what differs.
+/**
+ * `backprop/brain`: brain.js's `NeuralNetwork`, `CrossValidate` and `likely` on backprop's kernels.
+ * @module backprop/brain
+ */
+// Change `from 'brain.js'` to `from 'backprop/brain'`; the README's migration section lists what differs.
 import { NeuralNetwork } from './neural-network.js';
 import { CrossValidate } from './cross-validate.js';
 import { likely } from './likely.js';
@@ -10,9 +13,16 @@ export type { BrainNetworkJSON, BrainJSONLayer, BrainTrainOptsJSON } from './jso
 export type { BrainDatum } from './data.js';
 export type { Lookup, BrainValue } from './lookup.js';
 export type { TestResult, BinaryTestResult, Misclass } from './test-result.js';
-export type { CrossValidateJSON, CrossValidateSet, CrossValidateStats, CrossValidateAverages } from './cross-validate.js';
+export type { CrossValidateJSON, CrossValidateSet, CrossValidateStats, CrossValidateAverages, InitClassifier } from './cross-validate.js';
 export type { Runnable } from './likely.js';
 
 /** The same members as the named exports, for `import brain from 'backprop/brain'` (as `brain.NeuralNetwork`). */
-const brain = { NeuralNetwork, CrossValidate, likely };
+const brain = {
+  /** brain.js's NeuralNetwork on our kernels. */
+  NeuralNetwork,
+  /** k-fold cross-validation. */
+  CrossValidate,
+  /** The key of the largest output. */
+  likely,
+};
 export default brain;

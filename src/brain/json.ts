@@ -7,25 +7,41 @@ import { trainDefaults, mergeTrainOptions, TRAIN_KEYS, hiddenLayers, type TrainO
 
 /** One layer in brain.js 2.x's JSON: a row of weights per unit, a bias per unit (both empty for the input layer). */
 export interface BrainJSONLayer {
+  /** weights[j][k] connects unit k below to unit j. */
   weights: number[][];
+  /** One per unit. */
   biases: number[];
 }
 
 /** brain.js 2.x's trainOpts as saved: functions dropped, `log` as a boolean, timeout Infinity as 'Infinity'. */
 export interface BrainTrainOptsJSON {
+  /** The activation of every layer. */
   activation: BrainActivation;
+  /** Most passes over the data. */
   iterations: number;
+  /** Stop once a pass's error is at most this. */
   errorThresh: number;
+  /** Whether a log was set (functions are not saved). */
   log: boolean;
+  /** Passes between logs. */
   logPeriod: number;
+  /** leaky-relu's slope below 0 (0.01). */
   leakyReluAlpha: number;
+  /** η. */
   learningRate: number;
+  /** μ of the weights' momentum. */
   momentum: number;
+  /** Passes between callbacks. */
   callbackPeriod: number;
+  /** Most milliseconds, 'Infinity' for no limit. */
   timeout: number | 'Infinity';
+  /** 'adam', or undefined for momentum descent. */
   praxis?: 'adam';
+  /** Adam's β₁. */
   beta1: number;
+  /** Adam's β₂. */
   beta2: number;
+  /** Adam's ε. */
   epsilon: number;
   /** Written only when not 1 (brain.js ignores it). */
   batchSize?: number;
@@ -33,14 +49,23 @@ export interface BrainTrainOptsJSON {
 
 /** What toJSON returns: brain.js 2.0.0-beta.24's NeuralNetwork JSON. */
 export interface BrainNetworkJSON {
+  /** Always 'NeuralNetwork'. */
   type: 'NeuralNetwork';
+  /** Layer widths, input first. */
   sizes: number[];
+  /** One per size; the input layer's are empty. */
   layers: BrainJSONLayer[];
+  /** Position of each named input, or null. */
   inputLookup: Lookup | null;
+  /** Number of named inputs (0 without). */
   inputLookupLength: number;
+  /** Position of each named output, or null. */
   outputLookup: Lookup | null;
+  /** Number of named outputs (0 without). */
   outputLookupLength: number;
+  /** The network's options. */
   options: NetOptions;
+  /** The training options, as saved. */
   trainOpts: BrainTrainOptsJSON;
 }
 

@@ -3,6 +3,7 @@ import { describe } from '../validate/values.js';
 
 /** Anything with brain.js's `run`. */
 export interface Runnable<I> {
+  /** The outputs for an input. */
   run(input: I): ArrayLike<number> | Record<string, number>;
 }
 

@@ -46,15 +46,18 @@ export class NeuralNetwork {
   sizes: number[] = [];
   /** Position of each named input, when inputs are given by name. */
   inputLookup: Lookup | null = null;
+  /** Number of named inputs (0 without). */
   inputLookupLength = 0;
   /** Position of each named output, when outputs are given by name. */
   outputLookup: Lookup | null = null;
+  /** Number of named outputs (0 without). */
   outputLookupLength = 0;
   private readonly extra: EngineOptions;
   private readonly seed: number;
   private readonly rng: Random;
   private core: Core | null = null;
 
+  /** A network with brain.js's options (any train option too), checked now; the sizes come from the first data unless inputSize and outputSize are given. */
   constructor(options: NeuralNetworkOptions = {}) {
     const { net, train, engine } = parseConstructorOptions(options, 'new NeuralNetwork');
     this.options = net;

@@ -72,29 +72,49 @@ export interface NeuralNetworkOptions extends BrainTrainOptions {
 
 /** Training options with every default filled in and checked. */
 export interface TrainOpts {
+  /** The activation of every layer. */
   activation: BrainActivation;
+  /** Most passes over the data. */
   iterations: number;
+  /** Stop once a pass's error is at most this. */
   errorThresh: number;
+  /** A function called with the status every logPeriod passes, or false. */
   log: false | ((status: TrainingStatus) => void);
+  /** Passes between logs. */
   logPeriod: number;
+  /** leaky-relu's slope below 0 (0.01). */
   leakyReluAlpha: number;
+  /** η. */
   learningRate: number;
+  /** μ of the weights' momentum. */
   momentum: number;
+  /** Called with the status every callbackPeriod passes. */
   callback: ((status: TrainingStatus) => void) | undefined;
+  /** Passes between callbacks. */
   callbackPeriod: number;
+  /** Most milliseconds to train for (Infinity for no limit). */
   timeout: number;
+  /** 'adam', or undefined for momentum descent. */
   praxis: 'adam' | undefined;
+  /** Adam's β₁. */
   beta1: number;
+  /** Adam's β₂. */
   beta2: number;
+  /** Adam's ε. */
   epsilon: number;
+  /** Samples per update (1: online). */
   batchSize: number;
 }
 
 /** The network's own options as brain.js keeps them (and writes into toJSON's `options`). */
 export interface NetOptions {
+  /** Input width (0 when the data sets it). */
   inputSize: number;
+  /** Output width (0 when the data sets it). */
   outputSize: number;
+  /** test()'s cut for one-output networks. */
   binaryThresh: number;
+  /** The hidden layers' widths, when given. */
   hiddenLayers?: number[];
 }
 

@@ -4,9 +4,13 @@
 
 /** A sample test() got wrong: its vectors, and the classes found and expected. */
 export interface Misclass {
+  /** The sample's input vector. */
   input: Float32Array;
+  /** The sample's target vector. */
   output: Float32Array;
+  /** The class the network gave (0/1 for one output, else the index of the largest output). */
   actual: number;
+  /** The class of the target. */
   expected: number;
 }
 
@@ -14,20 +18,27 @@ export interface Misclass {
 export interface TestResult {
   /** Mean over samples of (1/K)·Σ(y − a)². */
   error: number;
+  /** The samples classified wrong. */
   misclasses: Misclass[];
+  /** Samples tested. */
   total: number;
 }
 
 /** test()'s result for a network with one output: also the confusion counts. */
 export interface BinaryTestResult extends TestResult {
+  /** Expected 0, got 0. */
   trueNeg: number;
+  /** Expected 1, got 1. */
   truePos: number;
+  /** Expected 1, got 0. */
   falseNeg: number;
+  /** Expected 0, got 1. */
   falsePos: number;
   /** truePos / (truePos + falsePos), or 0 with no true positives. */
   precision: number;
   /** truePos / (truePos + falseNeg), or 0 with no true positives. */
   recall: number;
+  /** (truePos + trueNeg) / total. */
   accuracy: number;
 }
 
