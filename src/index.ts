@@ -11,6 +11,7 @@ export { NonFiniteError } from './errors.js';
 export type { History } from './engine/fit.js';
 export type { FitOptions, EpochLogs, BatchLogs, EarlyStoppingOptions, LearningRateSchedule, Metric, TrainInWorkerOptions } from './validate/fit-options.js';
 export type { NetworkJSON } from './persist/json.js';
+export type { ModuleOptions, ModuleFormat } from './module/source.js';
 export type { Samples } from './validate/samples.js';
 export type { ActivationName } from './registry/activations.js';
 export type { LossName } from './registry/losses.js';

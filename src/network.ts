@@ -19,6 +19,7 @@ import { networkToJSON, parseNetworkJSON, type NetworkJSON, type SavedNetwork } 
 import { encodeNetwork, decodeNetwork } from './persist/binary.js';
 import { readNetworkFile, writeFileAtomic } from './persist/file.js';
 import { checkSendable, trainInWorker } from './worker/train-in-worker.js';
+import { networkModule, parseModuleOptions, type ModuleOptions } from './module/source.js';
 
 export type { LayerWeights, LayerGradients, Evaluation };
 
@@ -222,6 +223,16 @@ export class Network {
     const label = 'Network.fromJSON';
     const backend = parseLoadOptions(options, label);
     return Network.restore(parseNetworkJSON(json, label), backend, label);
+  }
+
+  /**
+   * The source text of a standalone module (no dependencies, the parameters embedded) exporting
+   * predict(input) and predictBatch(inputs); its outputs equal predict on the JS backend bit for bit.
+   */
+  toModule(options: ModuleOptions = {}): string {
+    const label = 'toModule';
+    this.engine.live(label);
+    return networkModule(this.spec, this.engine.parameters(), parseModuleOptions(options, label), label);
   }
 
   /** The compact binary form: a small header, the parameters as raw float32, a checksum (layout in src/persist/binary.ts). */

@@ -64,6 +64,7 @@ export function parseNetworkJSON(json: unknown, label: string): SavedNetwork {
     }
   }
   const o = plainObject(value, label);
+  if (o.format === 'backprop-model') throw new TypeError(`${label}: this is a model file (a network with its encoding, as backprop train writes): load it with Model.load or Model.fromJSON`);
   if (o.format !== FORMAT) throw new TypeError(`${label}: format: expected '${FORMAT}', got ${describe(o.format)}`);
   if (o.version !== FORMAT_VERSION) {
     throw new RangeError(`${label}: version: this library reads version ${FORMAT_VERSION}, got ${describe(o.version)}`);
