@@ -178,4 +178,35 @@ describe('backprop/brain: the API', () => {
     expect(() => cv.toNeuralNetwork()).toThrow(/nothing trained yet/);
     expect(() => new CrossValidate(3 as never)).toThrow(/expected a function making a NeuralNetwork/);
   });
+
+  it('toFunction equals run bit for bit on the JS backend, named keys included, and its source stands alone', () => {
+    const named: BrainDatum[] = [
+      { input: { r: 0.03, g: 0.7, b: 0.5 }, output: { black: 1 } },
+      { input: { r: 0.16, g: 0.09, b: 0.2 }, output: { white: 1 } },
+      { input: { r: 0.5, g: 0.5, b: 1.0 }, output: { white: 1 } },
+    ];
+    for (const activation of ['sigmoid', 'relu', 'leaky-relu', 'tanh'] as const) {
+      const net = new NeuralNetwork({ hiddenLayers: [5, 3], activation, seed: 6, backend: 'js' });
+      net.train(named, { iterations: 30, learningRate: 0.1 });
+      const run = net.toFunction();
+      const probes = [{ r: 1, g: 0.4, b: 0 }, { g: 0.2 }, { r: 0.3, b: 0.9 }];
+      for (const p of probes) expect(run(p)).toEqual(net.run(p));
+      // The source alone, evaluated where backprop is not in scope, gives the same.
+      const alone = new Function(`return ${run.toString()}`)() as typeof run;
+      for (const p of probes) expect(alone(p)).toEqual(net.run(p));
+    }
+  });
+
+  it('toFunction on the Wasm backend agrees with run within float rounding; its callback may rewrite the source', () => {
+    const data = blobs(40, 7);
+    const net = new NeuralNetwork({ hiddenLayers: [6], seed: 2, backend: 'wasm' });
+    net.train(data, { iterations: 20 });
+    const seen: string[] = [];
+    const run = net.toFunction((source) => (seen.push(source), source.replace('return function run(input){', 'return function run(input){input=input.map((v)=>v*0);')));
+    expect(seen[0]).toMatch(/^\(function\(\)\{const module=/);
+    const zeros = new Array(8).fill(0);
+    expect(worstMismatch(Array.from(run(data[0].input as number[]) as Float32Array), Array.from(net.run(zeros) as Float32Array), 1e-6)).toBeNull();
+    expect(worstMismatch(Array.from(net.toFunction()(data[1].input as number[]) as Float32Array), Array.from(net.run(data[1].input) as Float32Array), 1e-6)).toBeNull();
+    expect(() => net.toFunction(3 as never)).toThrow(/toFunction: expected a function rewriting the source, got number 3/);
+  });
 });

@@ -1,6 +1,6 @@
 // backprop/brain side by side with brain.js itself (2.0.0-beta.24, and 1.6.1 for its JSON): the
 // same initial weights (handed to both through fromJSON) and data give the same training errors,
-// iteration counts, logs, outputs, test() results and cross-validation, within float32 rounding.
+// iteration counts, logs, outputs, toFunction, test() results and cross-validation, within float32 rounding.
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NeuralNetwork, CrossValidate, likely, type BrainDatum, type BrainNetworkJSON, type BrainTrainOptions } from '../src/brain/index.js';
@@ -14,6 +14,7 @@ interface PeerNetwork {
   test(data: unknown[]): Record<string, unknown>;
   toJSON(): object;
   fromJSON(json: object): PeerNetwork;
+  toFunction(): (input: unknown) => ArrayLike<number> | Record<string, number>;
 }
 interface Peer {
   NeuralNetwork: new (options?: object) => PeerNetwork;
@@ -148,6 +149,7 @@ describe.skipIf(!brain2)('backprop/brain against brain.js 2.0.0-beta.24', () => 
       expect(Object.keys(ours.run(probe))).toEqual(['black', 'white']);
       expect(worstMismatch(flat(ours.run(probe)), flat(theirs.run(probe)), 1e-5)).toBeNull();
       expect(likely(probe, ours)).toBe(b2.likely(probe, theirs));
+      expect(worstMismatch(flat(ours.toFunction()(probe)), flat(theirs.toFunction()(probe)), 1e-5)).toBeNull();
       ours.dispose();
     });
 

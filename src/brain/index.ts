@@ -15,6 +15,7 @@ export type { Lookup, BrainValue } from './lookup.js';
 export type { TestResult, BinaryTestResult, Misclass } from './test-result.js';
 export type { CrossValidateJSON, CrossValidateSet, CrossValidateStats, CrossValidateAverages, InitClassifier } from './cross-validate.js';
 export type { Runnable } from './likely.js';
+export type { StandaloneRun } from './to-function.js';
 
 /** The same members as the named exports, for `import brain from 'backprop/brain'` (as `brain.NeuralNetwork`). */
 const brain = {

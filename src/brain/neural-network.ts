@@ -10,6 +10,7 @@ import { parseConstructorOptions, parseTrainOptions, type BrainActivation, type 
 import { testResult, type BinaryTestResult, type TestResult } from './test-result.js';
 import { trainLoop, trainLoopAsync, type PackedSet } from './train-loop.js';
 import { BrainUpdate } from './update.js';
+import { standaloneRun, type StandaloneRun } from './to-function.js';
 
 /** The engine a network runs on, and what it was built for. */
 interface Core {
@@ -135,6 +136,17 @@ export class NeuralNetwork {
       options: { ...this.options, ...(this.options.hiddenLayers ? { hiddenLayers: [...this.options.hiddenLayers] } : {}) },
       trainOpts: trainOptsToJSON(this.trainOpts),
     };
+  }
+
+  /**
+   * run without the network: a function built from the standalone module that toModule writes, so
+   * its outputs equal run's on the JS backend bit for bit (on Wasm within float rounding). Its
+   * toString() is self-contained source; `cb`, as in brain.js, may rewrite that source first.
+   */
+  toFunction(cb?: (source: string) => string): StandaloneRun {
+    const label = 'NeuralNetwork.toFunction';
+    const engine = this.ready(label);
+    return standaloneRun(engine.spec, engine.parameters(), this.inputLookup, this.outputLookup, cb, label);
   }
 
   /** Load a network saved by brain.js 2.x or 1.6.1 (or by toJSON), as an object or its text; checked before anything changes. */
