@@ -189,7 +189,7 @@ describe('backprop/brain: the API', () => {
       const net = new NeuralNetwork({ hiddenLayers: [5, 3], activation, seed: 6, backend: 'js' });
       net.train(named, { iterations: 30, learningRate: 0.1 });
       const run = net.toFunction();
-      const probes = [{ r: 1, g: 0.4, b: 0 }, { g: 0.2 }, { r: 0.3, b: 0.9 }];
+      const probes: Array<Record<string, number>> = [{ r: 1, g: 0.4, b: 0 }, { g: 0.2 }, { r: 0.3, b: 0.9 }];
       for (const p of probes) expect(run(p)).toEqual(net.run(p));
       // The source alone, evaluated where backprop is not in scope, gives the same.
       const alone = new Function(`return ${run.toString()}`)() as typeof run;
