@@ -1,8 +1,9 @@
 // brain.js's update rules run by our kernels. Its backward pass is ours on the quadratic loss
 // ½Σ(a − y)² (its delta is error·f′ with error = y − a); what differs is the update:
-// - momentum: change = η·δ·x + μ·change on the weights, but biases take plain η·δ steps. Our
-//   momentum kernel does v ← μv − ηg, w ← w + v on every parameter, so the biases' velocity is
-//   cleared after each step: their next v is −ηg alone.
+// - momentum: change = η·δ·x + μ·change on the weights, but biases take plain η·δ steps. One
+//   sample at a time that is the fused outerMomentumUpdate (weights) and sgdUpdate (biases); for a
+//   batch, our momentum kernel does v ← μv − ηg, w ← w + v on every parameter, so the biases'
+//   velocity is cleared after each step: their next v is −ηg alone (the same bits either way).
 // - adam: its ε is added to √v̂ (ours to √v), so each step passes ε·√(1 − β₂ᵗ); and its biases
 //   move by the moments from before the step (1.6.1 and 2.x alike), redone here from a copy.
 import type { Engine } from '../engine/engine.js';
@@ -47,6 +48,9 @@ export class BrainUpdate {
 
   /** One update on the n samples in the engine's batch buffers; returns their mean ½Σ(a − y)² before it. */
   run(n: number, label: string): number {
+    const { learningRate } = this.step;
+    // One sample at learningRate ≤ 1 takes the fused kernel; a batch (or a rate whose overflow the step runner guards) the general step.
+    if (!this.adam && n === 1 && learningRate <= 1) return this.engine.onlineMomentumStep(learningRate, this.step.options.momentum, label);
     if (!this.adam) {
       const loss = this.engine.step(n, this.step, label);
       this.clearBiasVelocity();

@@ -35,6 +35,18 @@ export function forwardPass(backend: Backend, layout: Layout, rows: number): num
  *              units it feeds, weighted by the weights it feeds them through.
  */
 export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, rows: number): number {
+  const value = deltaPass(backend, layout, loss, rows);
+  const hasBias = layout.hasBias ? 1 : 0;
+  layout.shapes.forEach((s, i) => {
+    const l = layout.layers[i];
+    const x = i === 0 ? layout.input : layout.layers[i - 1].a;
+    backend.kernels.weightGradients(l.delta, x, l.gradWeights, l.gradBias, rows, s.inputs, s.units, 1 / rows, hasBias);
+  });
+  return value;
+}
+
+/** The deltas of every layer (δ = dE/dz) after forwardPass, targets in layout.target; no gradient yet. Returns the batch loss. */
+export function deltaPass(backend: Backend, layout: Layout, loss: LossEntry, rows: number): number {
   const k = backend.kernels;
   const last = layout.shapes.length - 1;
   const out = layout.layers[last];
@@ -45,20 +57,13 @@ export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, 
   if (loss.custom) customOutputDelta(backend.f32, loss, out.a, layout.target, out.delta, rows * K);
   else k.outputDelta(out.a, layout.target, out.delta, rows * K, loss.deltaScale(K));
   if (loss.fusedWith === null) activationBackward(backend, outShape.activation, out.z, out.a, out.delta, rows, K);
-
-  const hasBias = layout.hasBias ? 1 : 0;
-  const scale = 1 / rows;
-  for (let i = last; i >= 0; i--) {
+  for (let i = last; i > 0; i--) {
     const s = layout.shapes[i];
     const l = layout.layers[i];
-    const x = i === 0 ? layout.input : layout.layers[i - 1].a;
-    k.weightGradients(l.delta, x, l.gradWeights, l.gradBias, rows, s.inputs, s.units, scale, hasBias);
-    if (i > 0) {
-      const below = layout.layers[i - 1];
-      const belowShape = layout.shapes[i - 1];
-      k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
-      activationBackward(backend, belowShape.activation, below.z, below.a, below.delta, rows, belowShape.units);
-    }
+    const below = layout.layers[i - 1];
+    const belowShape = layout.shapes[i - 1];
+    k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
+    activationBackward(backend, belowShape.activation, below.z, below.a, below.delta, rows, belowShape.units);
   }
   return value;
 }
