@@ -158,6 +158,7 @@ describe('backprop/brain: the API', () => {
     const options = { hiddenLayers: [32], seed: 4, batchSize: 64, backend: 'wasm' as const };
     const threaded = new NeuralNetwork({ ...options, threads: 2 });
     expect(() => threaded.train(data, { iterations: 2 })).toThrow(/threads: 2 threads start asynchronously; use trainAsync/);
+    expect(threaded.sizes).toEqual([]); // refused before anything was taken
     const one = new NeuralNetwork(options);
     const a = await one.trainAsync(data, { iterations: 5, errorThresh: 1e-6 });
     const b = await threaded.trainAsync(data, { iterations: 5, errorThresh: 1e-6 });

@@ -57,6 +57,8 @@ export class NeuralNetwork {
   private readonly seed: number;
   private readonly rng: Random;
   private core: Core | null = null;
+  /** Whether training has moved onto `threads` (or 'auto' has settled for what it got). */
+  private threaded = false;
 
   /** A network with brain.js's options (any train option too), checked now; the sizes come from the first data unless inputSize and outputSize are given. */
   constructor(options: NeuralNetworkOptions = {}) {
@@ -88,19 +90,19 @@ export class NeuralNetwork {
   /** Train until `iterations` passes, an error at most `errorThresh`, or `timeout`; blocks until done. */
   train(data: BrainDatum[], options: BrainTrainOptions = {}): TrainingStatus {
     const label = 'NeuralNetwork.train';
-    const set = this.prepare(data, options, label);
-    const core = this.core!;
-    if (this.extra.threads !== 1 && core.engine.backend.threads === 1) {
-      throw new TypeError(`${label}: threads: ${this.extra.threads} threads start asynchronously; use trainAsync (train runs on one thread)`);
+    const { threads } = this.extra;
+    if (typeof threads === 'number' && threads > 1 && !this.threaded) {
+      throw new TypeError(`${label}: threads: ${threads} threads start asynchronously; use trainAsync (train runs on one thread)`);
     }
-    return trainLoop(core.engine, core.update, set, this.trainOpts, label);
+    const set = this.prepare(data, options, label);
+    return trainLoop(this.core!.engine, this.core!.update, set, this.trainOpts, label);
   }
 
   /** train, letting the event loop run every 15 ms; with `threads`, the first call moves training onto them. */
   async trainAsync(data: BrainDatum[], options: BrainTrainOptions = {}): Promise<TrainingStatus> {
     const label = 'NeuralNetwork.trainAsync';
     const set = this.prepare(data, options, label);
-    if (this.extra.threads !== 1 && this.core!.engine.backend.threads === 1) await this.moveToThreads(label);
+    if (this.extra.threads !== 1 && !this.threaded) await this.moveToThreads(label);
     const core = this.core!;
     return trainLoopAsync(core.engine, core.update, set, this.trainOpts, label);
   }
@@ -223,6 +225,7 @@ export class NeuralNetwork {
     const engine = Engine.restore({ spec: this.spec(activation), seed: this.seed, parameters }, { choice: this.extra.backend, jsOnly: null }, 'NeuralNetwork');
     this.core?.engine.dispose();
     this.core = { engine, update: new BrainUpdate(engine, adam, adamSteps), activation };
+    this.threaded = false;
   }
 
   /** Move training onto `threads` threads: the same parameters and optimizer state on a threaded engine. */
@@ -234,5 +237,6 @@ export class NeuralNetwork {
     engine.loadOptimizerState(old.engine.optimizerState());
     old.engine.dispose();
     this.core = { engine, update: new BrainUpdate(engine, old.update.adam, old.update.adamSteps), activation: old.activation };
+    this.threaded = true;
   }
 }
