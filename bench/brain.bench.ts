@@ -7,6 +7,7 @@
 // from the `mnist` devDependency.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { NeuralNetwork, type BrainDatum, type BrainNetworkJSON } from '../src/brain/index.js';
 import { CLASSES, PIXELS, loadDigits, rowsAsArrays } from './mnist.js';
 import { machineLines, markdownTable, packageVersion, writeSection } from './report.js';
@@ -75,6 +76,7 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'brain', [
   `- backprop ${ourVersion}, backprop/brain on one thread (wasm kernel as \`backend: 'wasm'\` picks it, and the JS backend); brain.js 2.0.0-beta.24 and 1.6.1 (devDependencies)`,
   `- model: ${PIXELS}-${HIDDEN}-${CLASSES}, sigmoid, brain.js's defaults (online, learningRate 0.3, momentum 0.1; its error measured every iteration), all four from the same initial weights via fromJSON`,
   `- one call = \`train(data, { iterations: 1 })\` over the same ${ROWS.toLocaleString('en')} MNIST digits; one untimed call each, then ${ROUNDS} rounds of one call each, the first contestant rotating every round; samples / summed wall time`,
+  `- load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on this shared machine (2 cores): the ratios move with the load, so compare them within one run`,
   '- the last column is a sanity check: from the same weights and data, every contestant is at the same error after the same updates (within float32 rounding)',
   '',
   ...table,
