@@ -1,5 +1,5 @@
 /**
- * The package entry, `backprop`: the Network class, the learning tools (trace, explain,
+ * The package entry, `backprop`: the Network class, Model (a network with its encoding), the learning tools (trace, explain,
  * gradientCheck, custom activations and losses) and the data helpers.
  * @module backprop
  */
@@ -32,6 +32,10 @@ export { randomSplit, positionSplit, takeRows, type Split } from './data/split.j
 export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/metrics.js';
 export { shiftImages, type ShiftOptions } from './data/augment.js';
 export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';
+export { Model, type ModelJSON, type ModelEvaluation } from './model/model.js';
+export type { ModelFitOptions } from './model/fit.js';
+export type { ModelData } from './model/records.js';
+export { Encoding, EncodingBuilder, type EncodingJSON, type EncodingChoices, type InputColumn, type TargetColumn, type DataRecord, type EncodeOptions, type Prediction, type RowError } from './model/encoding.js';
 export { setWorkerUrl } from './worker/train-in-worker.js';
 /** @internal The training worker's job runner (src/worker/worker-entry.ts imports it from here, so a page loads the library once). */
 export { runTrainingJob } from './worker/run-job.js';

@@ -106,7 +106,12 @@ export class Encoding {
   private readonly targetLookup: Map<string, number> | null;
   private readonly known: Set<string>;
 
-  /** From the parts of its JSON form; EncodingBuilder fits one, Encoding.fromJSON reads one. */
+  /**
+   * From the parts of its JSON form; EncodingBuilder fits one, Encoding.fromJSON reads one.
+   * @param inputs The input columns, in the network's input order.
+   * @param target The column the network predicts.
+   * @param drop Columns the training data had and the model leaves out.
+   */
   constructor(readonly inputs: readonly InputColumn[], readonly target: TargetColumn, readonly drop: readonly string[] = []) {
     this.inputWidth = inputs.reduce((sum, f) => sum + (f.kind === 'dummies' ? f.categories.length : 1), 0);
     this.outputWidth = target.kind === 'classes' ? target.categories.length : 1;
@@ -226,7 +231,7 @@ export class EncodingBuilder {
   private stats: Map<string, ColumnStats> | null = null;
   private rows = 0;
   private readonly error: RowError;
-  private readonly spell: (option: 'categorical' | 'drop', column: string) => string;
+  private readonly spell: (option: 'categorical' | 'standardize' | 'drop', column: string) => string;
   private readonly choices: Required<EncodingChoices>;
 
   /**
@@ -234,7 +239,7 @@ export class EncodingBuilder {
    * `error` makes the errors (default: a RangeError naming the record); `spell` writes an option
    * as the user would type it, for the hints (default `categorical: ["x"]`; the CLI's `--categorical x`).
    */
-  constructor(choices: EncodingChoices, options: { columns?: readonly string[]; error?: RowError; spell?: (option: 'categorical' | 'drop', column: string) => string } = {}) {
+  constructor(choices: EncodingChoices, options: { columns?: readonly string[]; error?: RowError; spell?: (option: 'categorical' | 'standardize' | 'drop', column: string) => string } = {}) {
     this.choices = { categorical: [], standardize: [], drop: [], ...choices };
     this.columns = options.columns ?? null;
     this.error = options.error ?? recordError('EncodingBuilder');
@@ -316,7 +321,7 @@ export class EncodingBuilder {
       if (!columns.includes(name)) throw this.error(null, `no column ${JSON.stringify(name)}; the columns are ${columns.join(', ')}`);
     }
     const both = categorical.find((c) => standardize.includes(c));
-    if (both) throw this.error(null, `column ${JSON.stringify(both)} cannot be both categorical and standardized`);
+    if (both) throw this.error(null, `column ${JSON.stringify(both)} is in both ${this.spell('categorical', both)} and ${this.spell('standardize', both)}; a category has no mean to standardise by`);
     if (drop.includes(target)) throw this.error(null, `the target ${JSON.stringify(target)} cannot be dropped`);
     const read = columns.filter((c) => !drop.includes(c));
     if (read.length < 2) throw this.error(null, `no input columns are left besides the target ${JSON.stringify(target)}`);
