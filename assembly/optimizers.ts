@@ -49,6 +49,40 @@ export function momentumUpdate(params: usize, grads: usize, velocity: usize, cou
   }
 }
 
+/**
+ * Online momentum for one layer on one sample, the gradient never stored: g = δ_j·x_k, then
+ * momentumUpdate's v = μv − ηg; w += v with the same operations, so the same bits as
+ * weightGradients (batch 1) followed by momentumUpdate. Rows j in [0, units) are independent.
+ */
+export function outerMomentumUpdate(delta: usize, x: usize, weights: usize, velocity: usize, inputs: i32, units: i32, learningRate: f32, momentum: f32): void {
+  delta = byteAddress(delta); x = byteAddress(x); weights = byteAddress(weights); velocity = byteAddress(velocity);
+  const k4 = inputs & ~3;
+  const rowBytes = <usize>inputs << 2;
+  const lr = f32x4.splat(learningRate);
+  const mu = f32x4.splat(momentum);
+  for (let j = 0; j < units; j++) {
+    const dj = load<f32>(delta + (<usize>j << 2));
+    const d = f32x4.splat(dj);
+    const w = weights + <usize>j * rowBytes;
+    const v = velocity + <usize>j * rowBytes;
+    let k = 0;
+    for (; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      const g = f32x4.mul(d, v128.load(x + o));
+      const vel = f32x4.sub(f32x4.mul(mu, v128.load(v + o)), f32x4.mul(lr, g));
+      v128.store(v + o, vel);
+      v128.store(w + o, f32x4.add(v128.load(w + o), vel));
+    }
+    for (; k < inputs; k++) {
+      const o = <usize>k << 2;
+      const g = dj * load<f32>(x + o);
+      const vel = momentum * load<f32>(v + o) - learningRate * g;
+      store<f32>(v + o, vel);
+      store<f32>(w + o, load<f32>(w + o) + vel);
+    }
+  }
+}
+
 /** Nesterov momentum as Keras writes it: v = μv − ηg; p += μv − ηg (a look-ahead along the new velocity). */
 export function nesterovUpdate(params: usize, grads: usize, velocity: usize, count: i32, learningRate: f32, momentum: f32): void {
   params = byteAddress(params); grads = byteAddress(grads); velocity = byteAddress(velocity);

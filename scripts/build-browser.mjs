@@ -22,6 +22,7 @@ if (!existsSync('src/backends/wasm/kernels.generated.ts')) {
 const outExchange = 'dist/backprop-exchange.browser.js';
 mkdirSync('dist', { recursive: true });
 const outWorker = 'dist/worker-entry.js';
+const outBrain = 'dist/backprop-brain.browser.js';
 const options = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, metafile: true, logLevel: 'warning' };
 
 /** The add-on modules' imports of the library (the Network class, the worker's job runner) resolve to the core bundle, not to a second copy of it. */
@@ -57,6 +58,8 @@ async function bundle(entry, outfile, allowed, plugins = []) {
 await bundle('src/index.ts', out, []);
 await bundle('src/exchange/index.ts', outExchange, ['./backprop.browser.js'], [fromCore(/\/network\.js$/)]);
 // trainInWorker starts `new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' })`.
+// backprop/brain reaches under the Network facade to the engine, so its bundle carries its own copy of the kernels.
+await bundle('src/brain/index.ts', outBrain, []);
 await bundle('src/worker/worker-entry.ts', outWorker, ['./backprop.browser.js'], [fromCore(/^\.\.\/index\.js$/)]);
 
 /** Bytes of a file, raw and gzipped (level 9, as a server would send it). */
@@ -71,6 +74,7 @@ const version = (dir) => JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'))
 console.log(line(`build-browser: ${out}`, sizes(out)));
 console.log(line(`build-browser: ${outExchange}`, sizes(outExchange)));
 console.log(line(`build-browser: ${outWorker}`, sizes(outWorker)));
+console.log(line(`build-browser: ${outBrain}`, sizes(outBrain)));
 const peers = [
   { name: 'TensorFlow.js', dir: 'node_modules/@tensorflow/tfjs', file: 'dist/tf.min.js' },
   { name: 'brain.js', dir: 'bench/peers/node_modules/brain.js', file: 'browser.min.js' },

@@ -167,6 +167,15 @@ export const KERNELS = {
     pointers: 3,
     split: { cut: 'count', move: { params: 1, grads: 1, velocity: 1 }, align: 4, work: ['count'], least: VECTOR },
   }),
+  /**
+   * Online momentum for one layer on one sample, its gradient never stored: g[j,k] = delta[j]·x[k];
+   * v = momentum·v − learningRate·g;  w += v. The same bits as weightGradients (batch 1) then momentumUpdate.
+   */
+  outerMomentumUpdate: kernel({
+    args: ['delta', 'x', 'weights', 'velocity', 'inputs', 'units', 'learningRate', 'momentum'],
+    pointers: 4,
+    split: { cut: 'units', move: { delta: 1, weights: 'inputs', velocity: 'inputs' }, align: 4, work: ['inputs', 'units'], least: VECTOR },
+  }),
   /** v = momentum·v − learningRate·g;  p += momentum·v − learningRate·g (Nesterov, as in Keras' SGD with nesterov=True). */
   nesterovUpdate: kernel({
     args: ['params', 'grads', 'velocity', 'count', 'learningRate', 'momentum'],

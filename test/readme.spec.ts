@@ -52,7 +52,8 @@ const declared = (code: string, name: string) => new RegExp(`\\b(?:const|let|var
 /** The block as a module: one first line (the context import, or a comment), then the code. */
 function moduleSource(b: Block, dir: string): string {
   const specifier = (entry: string) => `'${relative(dir, join(root, 'src', entry)).replaceAll('\\', '/')}'`; // '../../src/…'
-  const code = b.code.replace(/from '(backprop(?:\/exchange)?)'/g, (_, s: string) => `from ${specifier(s === 'backprop' ? 'index.js' : 'exchange/index.js')}`);
+  const entries: Record<string, string> = { backprop: 'index.js', 'backprop/exchange': 'exchange/index.js', 'backprop/brain': 'brain/index.js' };
+  const code = b.code.replace(/from '(backprop(?:\/exchange|\/brain)?)'/g, (_, s: string) => `from ${specifier(entries[s])}`);
   const first = blocks[0];
   if (b === first) return `// README.md:${b.line} (${b.section})\n${code}\nexport { ${CONTEXT_NAMES.join(', ')} };\n`;
   const names = CONTEXT_NAMES.filter((n) => !declared(b.code, n));

@@ -206,6 +206,11 @@ export class Engine {
     return this.steps.run(rows, this.loss, step, label);
   }
 
+  /** brain.js's online update on the one sample in the batch buffers, fused (StepRunner.runOnlineMomentum); returns its loss before the step. */
+  onlineMomentumStep(learningRate: number, momentum: number, label: string): number {
+    return this.steps.runOnlineMomentum(this.loss, learningRate, momentum, label);
+  }
+
   // ---- fit: a training set packed into the arena once ---------------------------------
 
   /**

@@ -49,6 +49,18 @@ export function forwardPass(backend: Backend, layout: Layout, rows: number, keys
  *              dropout mask multiplies that error before f'(z), as it multiplied a.
  */
 export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, rows: number, keys: DropoutKeys = null): number {
+  const value = deltaPass(backend, layout, loss, rows, keys);
+  const hasBias = layout.hasBias ? 1 : 0;
+  layout.shapes.forEach((s, i) => {
+    const l = layout.layers[i];
+    const x = i === 0 ? layout.input : layerOutput(layout, i - 1, keys);
+    backend.kernels.weightGradients(l.delta, x, l.gradWeights, l.gradBias, rows, s.inputs, s.units, 1 / rows, hasBias);
+  });
+  return value;
+}
+
+/** The deltas of every layer (δ = dE/dz) after forwardPass with the same keys, targets in layout.target; no gradient yet. Returns the batch loss. */
+export function deltaPass(backend: Backend, layout: Layout, loss: LossEntry, rows: number, keys: DropoutKeys = null): number {
   const k = backend.kernels;
   const last = layout.shapes.length - 1;
   const out = layout.layers[last];
@@ -59,24 +71,17 @@ export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, 
   if (loss.custom) customOutputDelta(backend.f32, loss, out.a, layout.target, out.delta, rows * K);
   else k.outputDelta(out.a, layout.target, out.delta, rows * K, loss.deltaScale(K));
   if (loss.fusedWith === null) activationBackward(backend, outShape.activation, out.z, out.a, out.delta, rows, K);
-
-  const hasBias = layout.hasBias ? 1 : 0;
-  const scale = 1 / rows;
-  for (let i = last; i >= 0; i--) {
+  for (let i = last; i > 0; i--) {
     const s = layout.shapes[i];
     const l = layout.layers[i];
-    const x = i === 0 ? layout.input : layerOutput(layout, i - 1, keys);
-    k.weightGradients(l.delta, x, l.gradWeights, l.gradBias, rows, s.inputs, s.units, scale, hasBias);
-    if (i > 0) {
-      const below = layout.layers[i - 1];
-      const belowShape = layout.shapes[i - 1];
-      k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
-      if (keys !== null && belowShape.dropout > 0) {
-        const { threshold, scale } = dropoutMask(belowShape.dropout);
-        k.dropoutDelta(below.delta, rows * belowShape.units, keys[i - 1], threshold, scale);
-      }
-      activationBackward(backend, belowShape.activation, below.z, below.a, below.delta, rows, belowShape.units);
+    const below = layout.layers[i - 1];
+    const belowShape = layout.shapes[i - 1];
+    k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
+    if (keys !== null && belowShape.dropout > 0) {
+      const { threshold, scale } = dropoutMask(belowShape.dropout);
+      k.dropoutDelta(below.delta, rows * belowShape.units, keys[i - 1], threshold, scale);
     }
+    activationBackward(backend, belowShape.activation, below.z, below.a, below.delta, rows, belowShape.units);
   }
   return value;
 }

@@ -5,7 +5,7 @@ import { optimizers, type OptimizerName, type OptimizerEntry } from '../registry
 import type { ParsedStep } from '../validate/step-options.js';
 import { NonFiniteError } from '../errors.js';
 import type { Random } from '../random.js';
-import { forwardPass, backwardPass, type DropoutKeys } from './passes.js';
+import { forwardPass, backwardPass, deltaPass, type DropoutKeys } from './passes.js';
 
 /** An optimizer's running state, as StepRunner.saveState copies it out. */
 export interface OptimizerState {
@@ -69,6 +69,41 @@ export class StepRunner {
     return backwardPass(this.backend, this.layout, loss, rows, keys);
   }
 
+  /**
+   * One sample's update as brain.js makes it, fused: momentum on the weights (outerMomentumUpdate,
+   * the same bits as gradients then momentumUpdate, with no gradient written or read back), plain
+   * steps on the biases. The check moves from the gradient to the deltas it is made of; the
+   * velocity is momentum's state vector (its bias slots stay zero). For learningRate ≤ 1 (see run).
+   */
+  runOnlineMomentum(loss: LossEntry, learningRate: number, momentum: number, label: string): number {
+    forwardPass(this.backend, this.layout, 1);
+    const value = deltaPass(this.backend, this.layout, loss, 1);
+    const k = this.backend.kernels;
+    const { layout } = this;
+    if (!Number.isFinite(value)) throw new NonFiniteError(label, `the loss is ${value}; the weights were not updated`);
+    const bad = layout.layers.reduce((n, l, i) => n + k.countNonFinite(l.delta, layout.shapes[i].units), 0);
+    if (bad > 0) throw new NonFiniteError(label, `${bad} deltas are not finite; the weights were not updated`);
+    this.own(optimizers.momentum);
+    this.updates++;
+    const velocity = layout.stateVector(0) - layout.params;
+    layout.shapes.forEach((s, i) => {
+      const l = layout.layers[i];
+      const x = i === 0 ? layout.input : layout.layers[i - 1].a;
+      k.outerMomentumUpdate(l.delta, x, l.weights, l.weights + velocity, s.inputs, s.units, learningRate, momentum);
+      if (l.bias >= 0) k.sgdUpdate(l.bias, l.delta, s.units, learningRate);
+    });
+    return value;
+  }
+
+  /** Make `optimizer` the owner of the state vectors, zeroing them when another held them. */
+  private own(optimizer: OptimizerEntry): void {
+    if (this.stateOwner === optimizer) return;
+    const state = this.layout.stateVector(0);
+    this.backend.f32.fill(0, state, state + optimizer.stateVectors * this.layout.paramCount);
+    this.stateOwner = optimizer;
+    this.updates = 0;
+  }
+
   run(rows: number, loss: LossEntry, step: ParsedStep, label: string): number {
     const value = this.computeGradients(rows, loss, this.dropoutKeys(true));
     const k = this.backend.kernels;
@@ -85,12 +120,7 @@ export class StepRunner {
         k.sgdUpdate(l.gradWeights, l.weights, s.units * s.inputs, -decay);
       });
     }
-    if (this.stateOwner !== step.optimizer) {
-      const state = this.layout.stateVector(0);
-      this.backend.f32.fill(0, state, state + step.optimizer.stateVectors * paramCount);
-      this.stateOwner = step.optimizer;
-      this.updates = 0;
-    }
+    this.own(step.optimizer);
     this.updates++;
     const args = { params, grads, state: this.layout.stateVector(0), count: paramCount };
     // Finite gradients can still overflow in the update when the learning rate is large: then keep

@@ -123,3 +123,54 @@ describe.each(SAME_BITS)('optimizer kernels: %s against %s over four steps, bit 
 
   it('cut every update across the threads', () => expectSplit(['sgdUpdate', 'momentumUpdate', 'nesterovUpdate', 'adamUpdate', 'rmspropUpdate']));
 });
+
+// brain.js's online update fused: the gradient of one sample is never stored. Against the two kernels it
+// replaces, weightGradients (batch 1) then momentumUpdate, bit for bit on each backend, over three steps.
+const OUTER_SHAPES: Array<[inputs: number, units: number]> = [[1, 1], [3, 5], [4, 4], [5, 17], [17, 3], [64, 5], [784, 128]];
+
+function outerSteps(name: Name, fused: boolean, inputs: number, units: number) {
+  const rng = new Random(inputs * 131 + units);
+  const m = new Scratch(name);
+  const count = inputs * units;
+  const w = m.put(randomFloats(rng, count)), v = m.put(count), g = m.put(count), gb = m.put(units);
+  const steps = Array.from({ length: 3 }, () => ({ delta: m.put(randomFloats(rng, units)), x: m.put(randomFloats(rng, inputs, 0, 1)) }));
+  const k = m.backend.kernels;
+  for (const s of steps) {
+    if (fused) {
+      k.outerMomentumUpdate(s.delta, s.x, w, v, inputs, units, LR, MU);
+    } else {
+      k.weightGradients(s.delta, s.x, g, gb, 1, inputs, units, 1, 0);
+      k.momentumUpdate(w, g, v, count, LR, MU);
+    }
+  }
+  return { weights: m.get(w, count), velocity: m.get(v, count) };
+}
+
+describe.each(BACKENDS)('outerMomentumUpdate (%s)', (name) => {
+  it.each(OUTER_SHAPES)('%i inputs × %i units: the bits of weightGradients then momentumUpdate', (inputs, units) => {
+    const fused = outerSteps(name, true, inputs, units);
+    const apart = outerSteps(name, false, inputs, units);
+    expectSameBits(fused.weights, apart.weights, 'weights');
+    expectSameBits(fused.velocity, apart.velocity, 'velocity');
+  });
+});
+
+describe.each(WASM_BUILDS)('outerMomentumUpdate: %s against JS', (build) => {
+  it.each(OUTER_SHAPES)('%i inputs × %i units', (inputs, units) => {
+    const wasm = outerSteps(build, true, inputs, units);
+    const js = outerSteps('js', true, inputs, units);
+    expectParity(wasm.weights, js.weights, 'weights');
+    expectParity(wasm.velocity, js.velocity, 'velocity');
+  });
+});
+
+describe.each(SAME_BITS)('outerMomentumUpdate: %s against %s, bit for bit', (threads, one) => {
+  it.each(OUTER_SHAPES)('%i inputs × %i units', (inputs, units) => {
+    const t = outerSteps(threads, true, inputs, units);
+    const o = outerSteps(one, true, inputs, units);
+    expectSameBits(t.weights, o.weights, 'weights');
+    expectSameBits(t.velocity, o.velocity, 'velocity');
+  });
+
+  it('cut it across the threads', () => expectSplit(['outerMomentumUpdate']));
+});

@@ -41,7 +41,7 @@ describe('the kernel table', () => {
       sigmoidBackward: 'rows/4/65536', tanhBackward: 'rows/4/65536', reluBackward: 'rows/4/65536',
       leakyReluBackward: 'rows/4/65536', identityBackward: 'rows/4/65536', softmaxBackward: 'rows/4/65536',
       outputDelta: null, sumSquaredError: null, sigmoidCrossEntropy: null, softmaxCrossEntropy: null,
-      sgdUpdate: 'count/4/16384', momentumUpdate: 'count/4/16384', nesterovUpdate: 'count/4/16384',
+      sgdUpdate: 'count/4/16384', momentumUpdate: 'count/4/16384', outerMomentumUpdate: 'units/4/16384', nesterovUpdate: 'count/4/16384',
       adamUpdate: 'count/4/16384', rmspropUpdate: 'count/4/16384',
       gatherRows: 'rows/4/16384', countNonFinite: 'count/4/16384',
       dropout: 'count/4/32768', dropoutDelta: 'count/4/32768',

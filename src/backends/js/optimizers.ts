@@ -43,6 +43,25 @@ export function momentumUpdate(
   }
 }
 
+/** Online momentum for one layer on one sample, the gradient never stored: g = δ_j·x_k, then momentumUpdate's steps. */
+export function outerMomentumUpdate(
+  m: Float32Array, delta: number, x: number, weights: number, velocity: number, inputs: number, units: number,
+  learningRate: number, momentum: number,
+): void {
+  const lr = f32(learningRate);
+  const mu = f32(momentum);
+  for (let j = 0; j < units; j++) {
+    const d = m[delta + j];
+    const w = weights + j * inputs;
+    const v = velocity + j * inputs;
+    for (let k = 0; k < inputs; k++) {
+      const vel = mu * m[v + k] - lr * f32(d * m[x + k]);
+      m[v + k] = vel;
+      m[w + k] += vel;
+    }
+  }
+}
+
 /** Nesterov momentum (Keras' form): v = μv − ηg, then w += μv − ηg, a step from where the velocity is taking us. */
 export function nesterovUpdate(
   m: Float32Array, params: number, grads: number, velocity: number, count: number,

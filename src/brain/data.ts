@@ -1,0 +1,71 @@
+// brain.js's training data, `[{ input, output }]`, turned into packed rows: vectors copied, named
+// values placed by the lookups (built from the data where there are none yet). Every value is
+// checked here, so nothing the network keeps changes when a sample is bad.
+import { describe } from '../validate/values.js';
+import { buildLookup, isVector, namedToVector, type BrainValue, type Lookup } from './lookup.js';
+import type { PackedSet } from './train-loop.js';
+
+/** One training sample as brain.js takes it. */
+export interface BrainDatum {
+  /** The input: numbers by position, or by name. */
+  input: BrainValue;
+  /** The target: numbers by position, or by name. */
+  output: BrainValue;
+}
+
+/** The lookups in force for a data set. */
+export interface Lookups {
+  inputLookup: Lookup | null;
+  outputLookup: Lookup | null;
+}
+
+/** A non-empty array of `{ input, output }`. */
+export function checkData(data: unknown, label: string): BrainDatum[] {
+  if (!Array.isArray(data) || data.length === 0) throw new TypeError(`${label}: expected a non-empty array of { input, output } samples, got ${describe(data)}`);
+  data.forEach((d: unknown, i) => {
+    if (d === null || typeof d !== 'object' || !('input' in d) || !('output' in d)) {
+      throw new TypeError(`${label}[${i}]: expected a sample { input, output }, got ${describe(d)}`);
+    }
+  });
+  return data as BrainDatum[];
+}
+
+/** brain.js builds a lookup from the whole data set when the first sample's values are named and it has none yet. */
+export function lookupsFor(data: BrainDatum[], current: Lookups, label: string): Lookups {
+  const build = (prop: 'input' | 'output', table: Lookup | null) =>
+    table ?? (isVector(data[0][prop]) ? null : buildLookup(data.map((d) => d[prop]), `${label}: ${prop}s`));
+  return { inputLookup: build('input', current.inputLookup), outputLookup: build('output', current.outputLookup) };
+}
+
+/** One sample's value as a vector of `width`, by position or by name. */
+export function valueVector(value: unknown, table: Lookup | null, width: number, label: string): Float32Array {
+  if (!isVector(value)) {
+    if (!table) throw new TypeError(`${label}: expected an array of ${width} numbers, got ${describe(value)}`);
+    return finiteVector(namedToVector(table, width, value, label), label);
+  }
+  if (value.length !== width) throw new RangeError(`${label}: expected ${width} numbers, got ${value.length}`);
+  return finiteVector(Float32Array.from(value), label);
+}
+
+function finiteVector(v: Float32Array, label: string): Float32Array {
+  for (let k = 0; k < v.length; k++) {
+    if (!Number.isFinite(v[k])) throw new RangeError(`${label}[${k}]: expected a finite number, got ${v[k]}`);
+  }
+  return v;
+}
+
+/** The width a sample's value gives: its length, or its lookup's. */
+export function widthOf(value: unknown, table: Lookup | null): number {
+  return isVector(value) ? value.length : table ? Object.keys(table).length : 0;
+}
+
+/** Pack the samples at the given widths. */
+export function packData(data: BrainDatum[], lookups: Lookups, inputs: number, outputs: number, label: string): PackedSet {
+  const x = new Float32Array(data.length * inputs);
+  const y = new Float32Array(data.length * outputs);
+  data.forEach((d, i) => {
+    x.set(valueVector(d.input, lookups.inputLookup, inputs, `${label}[${i}].input`), i * inputs);
+    y.set(valueVector(d.output, lookups.outputLookup, outputs, `${label}[${i}].output`), i * outputs);
+  });
+  return { x, y, rows: data.length };
+}
