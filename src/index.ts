@@ -14,7 +14,7 @@ export type { NetworkJSON } from './persist/json.js';
 export type { Samples } from './validate/samples.js';
 export type { ActivationName } from './registry/activations.js';
 export type { LossName } from './registry/losses.js';
-export type { InitName } from './registry/initializers.js';
+export type { InitName, InitOption, BiasInitName } from './registry/initializers.js';
 export type { OptimizerName } from './registry/optimizers.js';
 export type { BackendName } from './backends/backend.js';
 export { Random } from './random.js';
@@ -31,6 +31,7 @@ export { randomSplit, positionSplit, takeRows, type Split } from './data/split.j
 export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/metrics.js';
 export { shiftImages, type ShiftOptions } from './data/augment.js';
 export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';
+export { decodeIdx, loadIdx, idxDigits, type IdxArray, type IdxType } from './data/idx.js';
 export { setWorkerUrl } from './worker/train-in-worker.js';
 /** @internal The training worker's job runner (src/worker/worker-entry.ts imports it from here, so a page loads the library once). */
 export { runTrainingJob } from './worker/run-job.js';
