@@ -9,3 +9,4 @@ export * from './losses';
 export * from './optimizers';
 export * from './finite';
 export * from './gather';
+export * from './dropout';

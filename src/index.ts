@@ -20,7 +20,7 @@ export type { BackendName } from './backends/backend.js';
 export { Random } from './random.js';
 export { wasmAvailable } from './backends/index.js';
 export type { Trace, TraceLayer } from './trace.js';
-export type { TraceOptions, SaveOptions, SaveFormat, ExplainOptions, GradientCheckOptions } from './validate/call-options.js';
+export type { TraceOptions, GradientsOptions, SaveOptions, SaveFormat, ExplainOptions, GradientCheckOptions } from './validate/call-options.js';
 export { explain } from './explain.js';
 export { gradientCheck, type GradientCheckResult, type GradientCheckEntry } from './gradient-check.js';
 export { registerActivation, registerLoss, type CustomActivation, type CustomLoss } from './custom.js';

@@ -72,6 +72,8 @@ const EXP_VALUES = 1 << 13;
 const CHEAP_VALUES = 1 << 16;
 /** Values of a row gather. */
 const GATHER_VALUES = 1 << 14;
+/** Values of a dropout mask (a hash and a multiply, ~0.4 ns a value). */
+const DROPOUT_VALUES = 1 << 15;
 
 // Activations: forward a = f(z); backward delta[i] *= f'(z[i]) in place, turning dE/da into
 // dE/dz. Elementwise ones treat the rows × cols block as one vector; softmax works per row. All
@@ -195,6 +197,24 @@ export const KERNELS = {
     split: { cut: 'rows', move: { order: 1, dst: 'width' }, align: 4, work: ['rows', 'width'], least: GATHER_VALUES },
   }),
 
+  // ---- dropout (assembly/dropout.ts) ---------------------------------------
+  // Value i's mask is drawn from (key, i) by a counter-based hash (dropoutDraw, src/backends/js/dropout.ts),
+  // not read from memory: forward and backward redraw the same mask, every backend and every
+  // thread slice draws the same one, and no mask buffer is kept. Ranged so a slice hashes its
+  // own global indices.
+  /** out[i] = draw(key, i) ≥ threshold ? a[i]·scale : 0 (threshold = p·2³², scale = 1/(1 − p) in float32). */
+  dropout: kernel({
+    args: ['a', 'out', 'count', 'key', 'threshold', 'scale'],
+    pointers: 2,
+    split: { cut: 'count', ranged: 'dropoutRange', align: 4, work: ['count'], least: DROPOUT_VALUES },
+  }),
+  /** delta[i] = draw(key, i) ≥ threshold ? delta[i]·scale : 0: the same mask on the way back. */
+  dropoutDelta: kernel({
+    args: ['delta', 'count', 'key', 'threshold', 'scale'],
+    pointers: 1,
+    split: { cut: 'count', ranged: 'dropoutDeltaRange', align: 4, work: ['count'], least: DROPOUT_VALUES },
+  }),
+
   // ---- checks (assembly/finite.ts) ----------------------------------------
   /** How many of the count floats at p are NaN or ±Infinity. */
   countNonFinite: kernel({
@@ -224,3 +244,8 @@ export function makeKernels(kernel: (name: keyof Kernels) => unknown): Kernels {
 
 /** Slope of leaky-relu for z < 0 (PyTorch's default). */
 export const LEAKY_RELU_SLOPE = 0.01;
+
+/** The dropout kernels' threshold and scale for rate p (0 < p < 1): a draw below p·2³² drops its value, the kept ones are scaled by 1/(1 − p) rounded to float32 (so a·scale rounds alike on every backend). */
+export function dropoutMask(p: number): { threshold: number; scale: number } {
+  return { threshold: Math.min(Math.round(p * 2 ** 32), 0xffffffff), scale: Math.fround(1 / (1 - p)) };
+}

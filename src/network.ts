@@ -11,7 +11,7 @@ import { freshSeed } from './random.js';
 import { parseSpec, parseSeed, parseBackend, parseThreads, type NetworkOptions, type NetworkSpec, type BackendChoice } from './validate/network-options.js';
 import { parseStepOptions, type StepOptions } from './validate/step-options.js';
 import { parseFitOptions, parseTrainInWorkerOptions, type FitOptions, type TrainInWorkerOptions } from './validate/fit-options.js';
-import { parseLoadOptions, parseSaveOptions, parseTraceOptions, type SaveOptions, type TraceOptions } from './validate/call-options.js';
+import { parseGradientsOptions, parseLoadOptions, parseSaveOptions, parseTraceOptions, type GradientsOptions, type SaveOptions, type TraceOptions } from './validate/call-options.js';
 import { rowCounts, trainingData } from './validate/training-data.js';
 import { copyOfRows, rowCount, type Samples } from './validate/samples.js';
 import { describe } from './validate/values.js';
@@ -128,20 +128,22 @@ export class Network {
 
   // ---- training ---------------------------------------------------------------
 
-  /** dE/dw and dE/db averaged over the batch, one entry per layer; nothing is updated. */
-  gradients(inputs: Samples, targets: Samples): LayerGradients[] {
-    return this.engine.gradients(this.loadBatch(inputs, targets, 'gradients'));
+  /** dE/dw and dE/db averaged over the batch, one entry per layer; nothing is updated. `{ training: true }` applies dropout as a training step would. */
+  gradients(inputs: Samples, targets: Samples, options: GradientsOptions = {}): LayerGradients[] {
+    const { training } = parseGradientsOptions(options, 'gradients');
+    return this.engine.gradients(this.loadBatch(inputs, targets, 'gradients'), training);
   }
 
   /**
    * One forward and backward pass on this batch (or one sample), recorded layer by layer for
    * learners: inputs, z, a, dE/da, f'(z), δ, dE/dw, dE/db, the error sent below and, with a
-   * learningRate, the weights one SGD step would give. Copies; the weights are not changed.
+   * learningRate, the weights one SGD step would give; with `training: true`, under a dropout
+   * mask as a training step draws it. Copies; the weights are not changed.
    */
   trace(inputs: Samples, targets: Samples, options: TraceOptions = {}): Trace {
     this.engine.live('trace');
-    const { learningRate } = parseTraceOptions(options, 'trace');
-    return this.engine.trace(this.loadBatch(inputs, targets, 'trace'), learningRate);
+    const { learningRate, training } = parseTraceOptions(options, 'trace');
+    return this.engine.trace(this.loadBatch(inputs, targets, 'trace'), learningRate, training);
   }
 
   /** ONE gradient-descent step on this batch. Returns the batch loss before the step. */

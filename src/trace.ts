@@ -4,6 +4,9 @@
 // dE/da before the activation derivative, f'(z), and the error sent to the layer below, Wᵀδ.
 import type { Layout } from './engine/layout.js';
 import type { LossEntry } from './registry/losses.js';
+import { layerOutput, type DropoutKeys } from './engine/passes.js';
+import { dropoutMask } from './kernels.js';
+import { dropoutDraw } from './backends/js/dropout.js';
 
 /**
  * One weighted layer (l = 0 is the first). Shapes: n = batch, inputs = the layer's input width,
@@ -19,7 +22,7 @@ export interface TraceLayer {
   units: number;
   /** The activation's name. */
   activation: string;
-  /** n × inputs: the layer's input x (the samples for layer 0, else the previous layer's a). */
+  /** n × inputs: the layer's input x (the samples for layer 0, else the previous layer's a, after its dropout mask when that ran). */
   input: Float32Array;
   /** units × inputs (row j = weights into unit j): the weights before any step. */
   weights: Float32Array;
@@ -30,8 +33,14 @@ export interface TraceLayer {
   /** n × units: a = f(z). */
   a: Float32Array;
   /**
+   * n × units: the dropout mask this pass multiplied a by on its way up, and dE/da by on its way
+   * down (0 for a dropped output, 1/(1 − p) for a kept one); null unless traced with
+   * `training: true` on a layer with dropout.
+   */
+  dropoutMask: Float32Array | null;
+  /**
    * n × units: dE/da, the error arriving at the activations: from the loss for the output
-   * layer, Σ_k w_kj δ_k (the layer above's `propagated`) for a hidden one. Null for an output
+   * layer, Σ_k w_kj δ_k (the layer above's `propagated`, times dropoutMask if any) for a hidden one. Null for an output
    * fused with its loss (cross-entropy), whose δ = a − y comes straight from the loss.
    */
   dEda: Float32Array | null;
@@ -80,7 +89,9 @@ export interface Trace {
  * (`loss` is what backwardPass returned), with the weights one SGD step of `learningRate` would
  * give where it is not null. Everything returned is a copy.
  */
-export function traceBatch(f32: Float32Array, layout: Layout, lossEntry: LossEntry, rows: number, loss: number, learningRate: number | null): Trace {
+export function traceBatch(
+  f32: Float32Array, layout: Layout, lossEntry: LossEntry, rows: number, loss: number, learningRate: number | null, keys: DropoutKeys,
+): Trace {
   const last = layout.shapes.length - 1;
   const K = layout.outputWidth;
   const copy = (at: number, count: number) => f32.slice(at, at + count);
@@ -105,11 +116,12 @@ export function traceBatch(f32: Float32Array, layout: Layout, lossEntry: LossEnt
       inputs: s.inputs,
       units,
       activation: s.activation.name,
-      input: copy(i === 0 ? layout.input : layout.layers[i - 1].a, rows * s.inputs),
+      input: copy(i === 0 ? layout.input : layerOutput(layout, i - 1, keys), rows * s.inputs),
       weights,
       bias,
       z,
       a,
+      dropoutMask: keys !== null && s.dropout > 0 ? maskOf(keys[i], s.dropout, rows * units) : null,
       dEda: null,
       derivative: slope && !outputFused ? z.map((zi, e) => slope(zi, a[e])) : null,
       delta,
@@ -130,7 +142,10 @@ export function traceBatch(f32: Float32Array, layout: Layout, lossEntry: LossEnt
     const scale = lossEntry.deltaScale(K);
     out.dEda = out.a.map((ai, e) => scale * (ai - target[e]));
   }
-  for (let i = 0; i < last; i++) layers[i].dEda = layers[i + 1].propagated.slice();
+  for (let i = 0; i < last; i++) {
+    const mask = layers[i].dropoutMask;
+    layers[i].dEda = mask ? layers[i + 1].propagated.map((d, e) => d * mask[e]) : layers[i + 1].propagated.slice();
+  }
 
   return {
     batch: rows,
@@ -144,6 +159,12 @@ export function traceBatch(f32: Float32Array, layout: Layout, lossEntry: LossEnt
     learningRate: eta,
     layers,
   };
+}
+
+/** The mask the dropout kernels drew under `key`: their draw, as the factor each value was multiplied by. */
+function maskOf(key: number, p: number, count: number): Float32Array {
+  const { threshold, scale } = dropoutMask(p);
+  return Float32Array.from({ length: count }, (_, e) => (dropoutDraw(key, e) >= threshold ? scale : 0));
 }
 
 /** dx[n,k] = Σ_j δ[n,j]·w[j,k]: each input is blamed by every unit it feeds, through that weight. */

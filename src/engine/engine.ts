@@ -79,14 +79,14 @@ export class Engine {
     const shapes: LayerShape[] = [];
     let inputs = spec.inputs;
     for (const l of spec.layers) {
-      shapes.push({ inputs, units: l.units, activation: activationEntry(l.activation)! });
+      shapes.push({ inputs, units: l.units, activation: activationEntry(l.activation)!, dropout: l.dropout ?? 0 });
       inputs = l.units;
     }
     this.loss = lossEntry(spec.loss)!;
     this.layout = new Layout(backend.base, shapes, spec.bias);
     this.ensureRows(1);
     this.rng = new Random(seed);
-    this.steps = new StepRunner(backend, this.layout);
+    this.steps = new StepRunner(backend, this.layout, this.rng);
   }
 
   /** A new network's engine: weights (then biases, unless they start at 0) drawn layer by layer from the init distributions. */
@@ -183,9 +183,9 @@ export class Engine {
     this.stage(targets, this.outputs, this.layout.target, rows, `${label}: targets`);
   }
 
-  /** dE/dw and dE/db of the loaded batch, averaged over it, one entry per layer; nothing is updated. */
-  gradients(rows: number): LayerGradients[] {
-    this.steps.computeGradients(rows, this.loss);
+  /** dE/dw and dE/db of the loaded batch, averaged over it, one entry per layer; nothing is updated. With `training`, under a fresh dropout mask. */
+  gradients(rows: number, training = false): LayerGradients[] {
+    this.steps.computeGradients(rows, this.loss, this.steps.dropoutKeys(training));
     const f32 = this.backend.f32;
     return this.layout.shapes.map((s, i) => {
       const l = this.layout.layers[i];
@@ -197,9 +197,10 @@ export class Engine {
   }
 
   /** One forward and backward pass on the loaded batch, recorded layer by layer (copies; nothing is updated). */
-  trace(rows: number, learningRate: number | null): Trace {
-    const loss = this.steps.computeGradients(rows, this.loss);
-    return traceBatch(this.backend.f32, this.layout, this.loss, rows, loss, learningRate);
+  trace(rows: number, learningRate: number | null, training = false): Trace {
+    const keys = this.steps.dropoutKeys(training);
+    const loss = this.steps.computeGradients(rows, this.loss, keys);
+    return traceBatch(this.backend.f32, this.layout, this.loss, rows, loss, learningRate, keys);
   }
 
   /** One optimizer step on the `rows` samples in the batch buffers; returns their loss before the step. */

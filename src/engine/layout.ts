@@ -6,6 +6,8 @@ export interface LayerShape {
   readonly inputs: number;
   readonly units: number;
   readonly activation: ActivationEntry;
+  /** Training-time dropout rate; 0 for none. */
+  readonly dropout: number;
 }
 
 /** Where one layer's data lives in the arena (float offsets). */
@@ -19,6 +21,8 @@ export interface LayerOffsets {
   z: number;
   a: number;
   delta: number;
+  /** batch × units: a after dropout, what the layer above reads while training; −1 for a layer without dropout. */
+  dropped: number;
 }
 
 /** Rows per forward call in predictBatch/evaluate, so huge inputs do not need a huge arena. */
@@ -79,6 +83,7 @@ export class Layout {
       z: 0,
       a: 0,
       delta: 0,
+      dropped: -1,
     }));
   }
 
@@ -90,7 +95,7 @@ export class Layout {
   /** Floats the arena needs for batches of `rows`; placing the buffers is placeBatch's job. */
   floatsFor(rows: number): number {
     let end = this.batchStart + align(rows * this.inputWidth) + align(rows * this.outputWidth);
-    for (const s of this.shapes) end += 3 * align(rows * s.units);
+    for (const s of this.shapes) end += (s.dropout > 0 ? 4 : 3) * align(rows * s.units);
     return end;
   }
 
@@ -120,6 +125,10 @@ export class Layout {
       l.a = p + size;
       l.delta = p + 2 * size;
       p += 3 * size;
+      if (this.shapes[i].dropout > 0) {
+        l.dropped = p;
+        p += size;
+      }
     }
     this.capacity = rows;
   }

@@ -3,12 +3,20 @@ import type { Layout } from './layout.js';
 import type { ActivationEntry } from '../registry/activations.js';
 import type { LossEntry } from '../registry/losses.js';
 import { customForward, customBackward, customLossValue, customOutputDelta } from './custom-loops.js';
+import { dropoutMask } from '../kernels.js';
 
 /**
- * Forward pass over `rows` samples already in layout.input: per layer z = x·Wᵀ + b, a = f(z).
- * Returns the offset of the output activations.
+ * A training pass's dropout: per layer, the key its mask is drawn under (read only for layers
+ * with dropout). null runs the network as it predicts, with no dropout.
  */
-export function forwardPass(backend: Backend, layout: Layout, rows: number): number {
+export type DropoutKeys = readonly number[] | null;
+
+/**
+ * Forward pass over `rows` samples already in layout.input: per layer z = x·Wᵀ + b, a = f(z),
+ * and with `keys` a layer with dropout hands its layer above a ⊙ mask (in l.dropped, a kept for
+ * the backward pass). Returns the offset of the output activations.
+ */
+export function forwardPass(backend: Backend, layout: Layout, rows: number, keys: DropoutKeys = null): number {
   const k = backend.kernels;
   let x = layout.input;
   const hasBias = layout.hasBias ? 1 : 0;
@@ -21,20 +29,26 @@ export function forwardPass(backend: Backend, layout: Layout, rows: number): num
     if (f.custom) customForward(backend.f32, f, l.z, l.a, rows, s.units);
     else k[f.forward](l.z, l.a, rows, s.units);
     x = l.a;
+    if (keys !== null && s.dropout > 0) {
+      const { threshold, scale } = dropoutMask(s.dropout);
+      k.dropout(l.a, l.dropped, rows * s.units, keys[i], threshold, scale);
+      x = l.dropped;
+    }
   }
   return x;
 }
 
 /**
- * Backward pass after forwardPass on the same rows, targets in layout.target.
+ * Backward pass after forwardPass on the same rows and keys, targets in layout.target.
  * Fills the gradient vector with dE/dw averaged over the batch and returns the batch loss.
  *
  * Output layer: δ = dE/da ⊙ f'(z) (or a − y for a fused cross-entropy).
  * Each layer:  dW = δᵀ·x / rows (one outer product δ·xᵀ per sample, averaged), db = Σδ / rows.
  * Below it:    δ_prev = (δ·W) ⊙ f'(z_prev): each hidden unit sums the errors of all the
- *              units it feeds, weighted by the weights it feeds them through.
+ *              units it feeds, weighted by the weights it feeds them through; a layer's
+ *              dropout mask multiplies that error before f'(z), as it multiplied a.
  */
-export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, rows: number): number {
+export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, rows: number, keys: DropoutKeys = null): number {
   const k = backend.kernels;
   const last = layout.shapes.length - 1;
   const out = layout.layers[last];
@@ -51,16 +65,26 @@ export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, 
   for (let i = last; i >= 0; i--) {
     const s = layout.shapes[i];
     const l = layout.layers[i];
-    const x = i === 0 ? layout.input : layout.layers[i - 1].a;
+    const x = i === 0 ? layout.input : layerOutput(layout, i - 1, keys);
     k.weightGradients(l.delta, x, l.gradWeights, l.gradBias, rows, s.inputs, s.units, scale, hasBias);
     if (i > 0) {
       const below = layout.layers[i - 1];
       const belowShape = layout.shapes[i - 1];
       k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
+      if (keys !== null && belowShape.dropout > 0) {
+        const { threshold, scale } = dropoutMask(belowShape.dropout);
+        k.dropoutDelta(below.delta, rows * belowShape.units, keys[i - 1], threshold, scale);
+      }
       activationBackward(backend, belowShape.activation, below.z, below.a, below.delta, rows, belowShape.units);
     }
   }
   return value;
+}
+
+/** What layer i handed the layer above in a pass with these keys: a, or a after dropout. */
+export function layerOutput(layout: Layout, i: number, keys: DropoutKeys): number {
+  const l = layout.layers[i];
+  return keys !== null && layout.shapes[i].dropout > 0 ? l.dropped : l.a;
 }
 
 /** The loss of the `rows` samples whose outputs forwardPass left in the last layer, against layout.target. */

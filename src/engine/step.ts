@@ -4,7 +4,8 @@ import type { LossEntry } from '../registry/losses.js';
 import { optimizers, type OptimizerName, type OptimizerEntry } from '../registry/optimizers.js';
 import type { ParsedStep } from '../validate/step-options.js';
 import { NonFiniteError } from '../errors.js';
-import { forwardPass, backwardPass } from './passes.js';
+import type { Random } from '../random.js';
+import { forwardPass, backwardPass, type DropoutKeys } from './passes.js';
 
 /** An optimizer's running state, as StepRunner.saveState copies it out. */
 export interface OptimizerState {
@@ -26,7 +27,23 @@ export class StepRunner {
   /** The weights before an update at a learning rate above 1, to put back if it overflowed. */
   private backup: Float32Array | null = null;
 
-  constructor(private readonly backend: Backend, private readonly layout: Layout) {}
+  /** This pass's dropout keys, one per layer, refilled each training pass; null when no layer has dropout. */
+  private readonly keys: number[] | null;
+
+  constructor(private readonly backend: Backend, private readonly layout: Layout, private readonly rng: Random) {
+    this.keys = layout.shapes.some((s) => s.dropout > 0) ? layout.shapes.map(() => 0) : null;
+  }
+
+  /**
+   * Keys for a training pass: one draw from the network's generator per layer with dropout, so a
+   * seed repeats its masks; null (and no draw) when no layer has dropout or it is not training.
+   */
+  dropoutKeys(training: boolean): DropoutKeys {
+    const keys = this.keys;
+    if (!training || keys === null) return null;
+    this.layout.shapes.forEach((s, i) => (keys[i] = s.dropout > 0 ? this.rng.nextUint32() : 0));
+    return keys;
+  }
 
   /** A copy of the optimizer's running state: which optimizer, its update count, its state vectors. */
   saveState(): OptimizerState {
@@ -46,13 +63,14 @@ export class StepRunner {
     this.backend.f32.set(state.vectors, this.layout.stateVector(0));
   }
 
-  computeGradients(rows: number, loss: LossEntry): number {
-    forwardPass(this.backend, this.layout, rows);
-    return backwardPass(this.backend, this.layout, loss, rows);
+  /** Forward and backward on the loaded batch; `keys` from dropoutKeys (null: no dropout). Returns the batch loss. */
+  computeGradients(rows: number, loss: LossEntry, keys: DropoutKeys): number {
+    forwardPass(this.backend, this.layout, rows, keys);
+    return backwardPass(this.backend, this.layout, loss, rows, keys);
   }
 
   run(rows: number, loss: LossEntry, step: ParsedStep, label: string): number {
-    const value = this.computeGradients(rows, loss);
+    const value = this.computeGradients(rows, loss, this.dropoutKeys(true));
     const k = this.backend.kernels;
     const { params, grads, paramCount } = this.layout;
     if (!Number.isFinite(value)) throw new NonFiniteError(label, `the loss is ${value}; the weights were not updated`);

@@ -1,18 +1,37 @@
 // The options of the smaller calls: trace, save/load/fromJSON/fromBuffer, gradientCheck, explain.
 import type { BackendChoice } from '../backends/backend.js';
 import { parseBackend } from './network-options.js';
-import { describe, nonNegative, oneOf, optionsObject, positive, wholeNumberIn } from './values.js';
+import { boolean, describe, nonNegative, oneOf, optionsObject, positive, wholeNumberIn } from './values.js';
 
 /** Options of Network.trace. */
-export interface TraceOptions {
+export interface TraceOptions extends GradientsOptions {
   /** η: also record the weights one plain SGD step, w − η·dE/dw, would give. The network is not changed. */
   learningRate?: number;
 }
 
-export function parseTraceOptions(options: unknown, label: string): { learningRate: number | null } {
-  const o = optionsObject(options, ['learningRate'], `${label}: options`);
-  return { learningRate: o.learningRate === undefined ? null : nonNegative(o.learningRate, `${label}: learningRate`) };
+/** Options of Network.gradients (and trace). */
+export interface GradientsOptions {
+  /**
+   * Run the pass as a training step does: layers with dropout drop outputs under a fresh mask
+   * from the network's generator (which advances). Default false: the network as predict runs it.
+   */
+  training?: boolean;
 }
+
+export function parseTraceOptions(options: unknown, label: string): { learningRate: number | null; training: boolean } {
+  const o = optionsObject(options, ['learningRate', 'training'], `${label}: options`);
+  return {
+    learningRate: o.learningRate === undefined ? null : nonNegative(o.learningRate, `${label}: learningRate`),
+    training: parseTraining(o.training, label),
+  };
+}
+
+export function parseGradientsOptions(options: unknown, label: string): { training: boolean } {
+  const o = optionsObject(options, ['training'], `${label}: options`);
+  return { training: parseTraining(o.training, label) };
+}
+
+const parseTraining = (value: unknown, label: string): boolean => value !== undefined && boolean(value, `${label}: training`);
 
 /** A saved network's form: 'json' (toJSON) or 'binary' (toBuffer). */
 export type SaveFormat = 'json' | 'binary';

@@ -3,7 +3,7 @@ import { activations, activationEntry, customActivations, DEFAULT_ACTIVATION, ty
 import { losses, lossEntry, customLosses, DEFAULT_LOSS, type LossName } from '../registry/losses.js';
 import { initializers, BIAS_INITS, DEFAULT_INIT, type InitName, type InitOption } from '../registry/initializers.js';
 import type { BackendChoice } from '../backends/backend.js';
-import { describe, oneOf, optionsObject, wholeNumberIn, boolean } from './values.js';
+import { describe, oneOf, optionsObject, wholeNumberIn, boolean, fraction } from './values.js';
 
 export type { BackendChoice };
 
@@ -13,6 +13,12 @@ export interface LayerSpec {
   units: number;
   /** Defaults to 'sigmoid', the activation of every worked example in the notes; or a name given to registerActivation. */
   activation?: ActivationName | (string & {});
+  /**
+   * Dropout rate p in [0, 1) (default 0): while training (fit, trainStep), each of the layer's
+   * outputs is set to 0 with probability p and the rest are scaled by 1/(1 − p), a fresh mask per
+   * step drawn from the network's seeded generator. predict and evaluate never drop. Hidden layers only.
+   */
+  dropout?: number;
 }
 
 /** Options of Network.create. */
@@ -46,6 +52,8 @@ export interface NetworkSpec {
     units: number;
     /** A built-in ActivationName or a name given to registerActivation. */
     activation: string;
+    /** The training-time dropout rate, in (0, 1); absent for a layer without dropout. */
+    dropout?: number;
   }>;
   /** A built-in LossName or a name given to registerLoss. */
   loss: string;
@@ -59,7 +67,7 @@ export interface NetworkSpec {
 export const MAX_UNITS = 1 << 24;
 
 const CREATE_KEYS = ['layers', 'loss', 'bias', 'init', 'seed', 'backend', 'threads'] as const;
-const LAYER_KEYS = ['units', 'activation'] as const;
+const LAYER_KEYS = ['units', 'activation', 'dropout'] as const;
 const BACKENDS: readonly BackendChoice[] = ['auto', 'js', 'wasm'];
 
 const unitCount = (value: unknown, label: string): number => wholeNumberIn(value, label, 1, MAX_UNITS, 'a whole number of units');
@@ -104,7 +112,12 @@ export function parseSpec(options: unknown, label: string): NetworkSpec {
     if (typeof entry === 'number') return { units: unitCount(entry, where), activation: DEFAULT_ACTIVATION };
     const e = optionsObject(entry, LAYER_KEYS, where);
     const activation: string = e.activation === undefined ? DEFAULT_ACTIVATION : activationName(e.activation, `${where}.activation`);
-    return { units: unitCount(e.units, `${where}.units`), activation };
+    const dropout = e.dropout === undefined ? 0 : fraction(e.dropout, `${where}.dropout`);
+    if (dropout > 0 && i === layers.length - 2) {
+      throw new RangeError(`${where}.dropout: expected dropout on hidden layers only, got ${dropout} on the output layer (its outputs are the predictions)`);
+    }
+    // A rate of 0 is no dropout, and is stored as none: the spec, the saved forms and the steps are those of a network without it.
+    return { units: unitCount(e.units, `${where}.units`), activation, ...(dropout > 0 && { dropout }) };
   });
   parsed.forEach((l, i) => {
     if (activationEntry(l.activation)!.outputOnly && i !== parsed.length - 1) {

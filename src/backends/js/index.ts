@@ -6,10 +6,11 @@ import * as losses from './losses.js';
 import * as optimizers from './optimizers.js';
 import { countNonFinite } from './finite.js';
 import { gatherRows } from './gather.js';
+import { dropout, dropoutDelta } from './dropout.js';
 
 /** Every kernel of the table in TypeScript, by name: the arena first, then the kernel's arguments. */
 const IMPLEMENTATIONS: { [K in keyof Kernels]: (m: Float32Array, ...args: Parameters<Kernels[K]>) => ReturnType<Kernels[K]> } = {
-  ...matmul, ...activations, ...losses, ...optimizers, countNonFinite, gatherRows,
+  ...matmul, ...activations, ...losses, ...optimizers, countNonFinite, gatherRows, dropout, dropoutDelta,
 };
 
 /** Largest arena the JS backend will allocate: a typed array's length limit, kept conservative. */
