@@ -28,11 +28,11 @@ const MIX2: u32 = 0xc2b2ae35;
   return i32x4(z, z + GOLDEN, z + 2 * GOLDEN, z + 3 * GOLDEN);
 }
 
-export function dropoutForward(a: usize, out: usize, count: i32, key: u32, threshold: u32, scale: f32): void {
-  dropoutForwardRange(a, out, count, key, threshold, scale, 0, count);
+export function dropout(a: usize, out: usize, count: i32, key: u32, threshold: u32, scale: f32): void {
+  dropoutRange(a, out, count, key, threshold, scale, 0, count);
 }
 
-export function dropoutForwardRange(a: usize, out: usize, count: i32, key: u32, threshold: u32, scale: f32, from: i32, to: i32): void {
+export function dropoutRange(a: usize, out: usize, count: i32, key: u32, threshold: u32, scale: f32, from: i32, to: i32): void {
   a = byteAddress(a); out = byteAddress(out);
   const t = i32x4.splat(threshold);
   const s = f32x4.splat(scale);
@@ -50,10 +50,10 @@ export function dropoutForwardRange(a: usize, out: usize, count: i32, key: u32, 
   }
 }
 
-export function dropoutBackward(delta: usize, count: i32, key: u32, threshold: u32, scale: f32): void {
-  dropoutBackwardRange(delta, count, key, threshold, scale, 0, count);
+export function dropoutDelta(delta: usize, count: i32, key: u32, threshold: u32, scale: f32): void {
+  dropoutDeltaRange(delta, count, key, threshold, scale, 0, count);
 }
 
-export function dropoutBackwardRange(delta: usize, count: i32, key: u32, threshold: u32, scale: f32, from: i32, to: i32): void {
-  dropoutForwardRange(delta, delta, count, key, threshold, scale, from, to); // in place: the same loop
+export function dropoutDeltaRange(delta: usize, count: i32, key: u32, threshold: u32, scale: f32, from: i32, to: i32): void {
+  dropoutRange(delta, delta, count, key, threshold, scale, from, to); // in place: the same loop
 }

@@ -143,6 +143,7 @@ function build(t: Trace, o: Parsed): Section[] {
   t.layers.forEach((l, li) => {
     if (big(l)) {
       forward.push(`layer ${li}: ${l.units} units, ${sumLetter} = W·x${hasBias ? ' + b' : ''} ∈ [${num(min(l.z))}, ${num(max(l.z))}], ${actLetter} = ${l.activation}(${sumLetter}) ∈ [${num(min(l.a))}, ${num(max(l.a))}]`);
+      if (l.dropoutMask) forward.push(`layer ${li}: dropout mask m kept ${l.dropoutMask.filter((v) => v > 0).length} of ${l.dropoutMask.length} values; the layer above reads ${actLetter}·m`);
       return;
     }
     const f = ACTIVATION_TEXT[l.activation]?.forward ?? ((p: string) => `${l.activation}(${p})`);
@@ -157,6 +158,11 @@ function build(t: Trace, o: Parsed): Section[] {
       }
       forward.push(`${line} = ${vals((r) => l.z[r * l.units + j])}`);
       forward.push(`${act(li, j)} = ${f(pre(li, j))} = ${vals((r) => l.a[r * l.units + j])}`);
+      const mask = l.dropoutMask;
+      if (mask) {
+        const m = (r: number) => mask[r * l.units + j];
+        forward.push(`${act(li, j)}·m${unit(li, j)} = ${factor((r) => l.a[r * l.units + j])} · ${factor(m)} = ${vals((r) => l.a[r * l.units + j] * m(r))}  (dropout mask m: 0 or 1/(1 − p); the layer above reads this)`);
+      }
     }
   });
   sections.push({ title: 'Forward pass', lines: forward });
@@ -206,6 +212,11 @@ function build(t: Trace, o: Parsed): Section[] {
           const dEdy = lossText?.dEdy?.(A, target(j), K) ?? `∂E/∂${A}`;
           const values = n === 1 && (t.lossName === 'quadratic') ? ` = ${num(l.a[j])} − ${num(t.target[j])}` : '';
           lines.push(`∂E/∂${A} = ${dEdy}${values} = ${vals(at(l.dEda!, j, l.units))}`);
+        }
+        const mask = l.dropoutMask;
+        if (mask) {
+          const above = t.layers[li + 1].propagated;
+          lines.push(`∂E/∂${A} = m${unit(li, j)} · ∂E/∂(${A}·m${unit(li, j)}) = ${factor(at(mask, j, l.units))} · ${factor(at(above, j, l.units))} = ${vals(at(l.dEda!, j, l.units))}  (the forward pass's dropout mask)`);
         }
         if (l.derivative) {
           const d = ACTIVATION_TEXT[l.activation]?.derivative(A, P) ?? `${l.activation}'(${P})`;

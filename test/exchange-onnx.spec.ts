@@ -58,6 +58,12 @@ const architectures: Array<{ name: string; options: NetworkOptions; targets: (x:
     options: { layers: [4, { units: 7, activation: 'leaky-relu' }, { units: 2, activation: 'identity' }], loss: 'mse', bias: false },
     targets: (x) => x.map((r) => [r[0] * r[1], r[2] - r[3]]),
   },
+  {
+    // Dropout acts only while training: the exported graph has none and still computes predict.
+    name: 'relu with dropout 0.3 → sigmoid',
+    options: { layers: [4, { units: 8, activation: 'relu', dropout: 0.3 }, { units: 2, activation: 'sigmoid' }], loss: 'binary-cross-entropy' },
+    targets: (x) => x.map((r) => [r[0] > 0 ? 1 : 0, r[1] + r[2] > 0 ? 1 : 0]),
+  },
 ];
 
 describeRows(ROWS)('toOnnx: a network trained here, run by onnxruntime-web (%s)', ({ create }) => {

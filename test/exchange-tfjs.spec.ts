@@ -143,7 +143,7 @@ describeRows(ONE_THREAD_ROWS)('fromTfjs: a model built and trained in TF.js (%s)
     const net = fromTfjs(await saved(model, true), { backend });
     expect(net.backend).toBe(backend);
     expect(net.spec.layers).toEqual([
-      { units: 6, activation: 'relu' },
+      { units: 6, activation: 'relu', dropout: 0.2 },
       { units: 5, activation: 'tanh' },
       { units: 4, activation: 'leaky-relu' },
       { units: 3, activation: 'softmax' },

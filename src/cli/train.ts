@@ -27,6 +27,7 @@ export const TRAIN: CommandSpec = {
     drop: { kind: 'text', value: 'COLS', help: 'columns to leave out' },
     layers: { kind: 'text', value: '16,8|none', default: '16', help: 'hidden layer sizes, or none for no hidden layer' },
     activation: { kind: 'choice', choices: HIDDEN, default: 'relu', help: 'the hidden layers\' activation' },
+    dropout: { kind: 'number', min: 0, max: 0.95, default: 0, help: 'the hidden layers\' dropout rate while training' },
     loss: { kind: 'choice', choices: LOSSES, help: 'the loss; without it, the one that suits the target: binary-cross-entropy for 0/1, categorical-cross-entropy for classes, mse for numbers' },
     epochs: { kind: 'number', min: 1, max: 1e6, integer: true, default: 100, help: 'passes over the training rows' },
     'batch-size': { kind: 'number', min: 1, integer: true, default: 32, help: 'rows per weight update' },
@@ -59,6 +60,7 @@ export async function train(argv: string[]): Promise<void> {
     return n;
   });
   const activation = choiceOption(args, 'activation', HIDDEN);
+  const dropout = numberOption(args, 'dropout');
   const epochs = numberOption(args, 'epochs');
   const batchSize = numberOption(args, 'batch-size');
   const learningRate = numberOption(args, 'lr');
@@ -78,7 +80,7 @@ export async function train(argv: string[]): Promise<void> {
   const output = outputFor(prep);
   const loss = stringOption(args, 'loss') === undefined ? output.loss : choiceOption(args, 'loss', LOSSES);
   const net = await Network.create({
-    layers: [inputWidth(prep), ...hidden.map((units) => ({ units, activation })), { units: outputWidth(prep), activation: output.activation }],
+    layers: [inputWidth(prep), ...hidden.map((units) => ({ units, activation, dropout })), { units: outputWidth(prep), activation: output.activation }],
     loss,
     seed,
     backend,

@@ -40,7 +40,7 @@ export interface TfjsTrainingConfig {
 
 /** In-memory artifacts, as `tf.io.fromMemory` takes them: pass them on without a cast. */
 export interface TfjsArtifacts {
-  /** The Keras Sequential model config: its Dense (and LeakyReLU) layers. */
+  /** The Keras Sequential model config: its Dense layers (with LeakyReLU and Dropout layers after them). */
   modelTopology: Record<string, unknown>;
   /** Always 'layers-model'. */
   format: 'layers-model';
@@ -154,7 +154,7 @@ const LOSSES_FROM_KERAS: Readonly<Record<string, LossName>> = {
 
 const SUPPORTED_LAYERS = 'InputLayer, Dense, Activation, LeakyReLU (alpha 0.01), ReLU, Softmax, Flatten, Dropout';
 
-/** The network as TF.js Layers artifacts: a Sequential of Dense layers (plus LeakyReLU layers). */
+/** The network as TF.js Layers artifacts: a Sequential of Dense layers (plus LeakyReLU layers, and a Dropout after a layer with dropout). */
 export function toTfjs(net: Network, options: ToTfjsOptions = {}): TfjsArtifacts {
   const label = 'toTfjs';
   const o = plainObject(options, `${label}: options`);
@@ -182,6 +182,10 @@ export function toTfjs(net: Network, options: ToTfjsOptions = {}): TfjsArtifacts
     if (spec.bias) weightSpecs.push({ name: `${name}/bias`, shape: [units], dtype: 'float32' });
     if (activation === 'leaky-relu') {
       layers.push({ class_name: 'LeakyReLU', config: { alpha: LEAKY_RELU_SLOPE, name: `leaky_re_lu_${i + 1}`, trainable: true } });
+    }
+    const rate = spec.layers[i].dropout;
+    if (rate !== undefined) {
+      layers.push({ class_name: 'Dropout', config: { rate, noise_shape: null, seed: null, name: `dropout_${i + 1}`, trainable: true, dtype: 'float32' } });
     }
   });
   const floats = new Float32Array(weightSpecs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0));
@@ -238,7 +242,8 @@ function kerasTrainingConfig(value: unknown, loss: string, outputs: number, labe
 /**
  * A network from TF.js Layers artifacts (`tf.io.withSaveHandler`'s argument), or from a
  * parsed model.json and its weights (the files concatenated in manifest order).
- * Dropout is skipped: it is the identity at inference.
+ * A Dropout after a hidden layer becomes that layer's dropout; one on the inputs or the outputs
+ * is skipped (it is the identity at inference, and here only hidden layers drop).
  */
 export function fromTfjs(artifacts: TfjsArtifactsInput, options?: FromTfjsOptions): Network;
 export function fromTfjs(modelJson: TfjsModelJSONInput, weights: ArrayBuffer | ArrayBufferView | ArrayBuffer[], options?: FromTfjsOptions): Network;
@@ -280,7 +285,7 @@ export function fromTfjs(model: unknown, second?: unknown, third?: unknown): Net
   const parameters = new Float32Array(count);
   let at = 0;
   let inputs = firstWidth;
-  const layers: Array<{ units: number; activation: ActivationName }> = [];
+  const layers: Array<{ units: number; activation: ActivationName; dropout?: number }> = [];
   for (const l of dense.layers) {
     const where = `${label}: Dense layer '${l.name}'`;
     const kernel = lookup(tensors, l.name, 'kernel', where);
@@ -297,7 +302,8 @@ export function fromTfjs(model: unknown, second?: unknown, third?: unknown): Net
     }
     // Some layers have biases: ours is all or none, so a bias-free Dense keeps zeros, the same function.
     if (withBias) at += l.units;
-    layers.push({ units: l.units, activation: l.activation });
+    const hidden = layers.length < dense.layers.length - 1;
+    layers.push({ units: l.units, activation: l.activation, ...(hidden && l.dropout > 0 && { dropout: l.dropout }) });
     inputs = l.units;
   }
   const loss = o.loss !== undefined ? oneOf(o.loss, Object.keys(losses) as LossName[], `${label}: options.loss`) : lossOf(m, label);
@@ -323,6 +329,8 @@ interface DenseLayer {
   activation: ActivationName;
   /** Whether an activation is already applied, so a following Activation layer cannot fold in. */
   activated: boolean;
+  /** The rate of the Dropout layers after it (0 for none). */
+  dropout: number;
 }
 
 /** The Dense layers of a Sequential topology, with activation layers folded into them. */
@@ -354,6 +362,10 @@ function readTopology(value: unknown, label: string): { layers: DenseLayer[]; de
       if (last.activated) {
         throw new TypeError(`${where}: follows Dense '${last.name}' which already applies '${last.activation}'; two activations in a row are not one layer here`);
       }
+      // Dropout then relu is relu then dropout (relu(m·z) = m·relu(z) for m ≥ 0); for the others the order matters.
+      if (last.dropout > 0 && activation !== 'relu' && activation !== 'leaky-relu') {
+        throw new TypeError(`${where}: '${activation}' after a Dropout has no equivalent here (a layer's dropout acts on its activations)`);
+      }
       last.activation = activation;
       last.activated = true;
     };
@@ -365,7 +377,7 @@ function readTopology(value: unknown, label: string): { layers: DenseLayer[]; de
         const units = cfg.units;
         if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) throw new RangeError(`${where}: units: expected a positive whole number, got ${describe(units)}`);
         const activation = kerasActivation(cfg.activation, `${where}: activation`);
-        layers.push({ name: String(cfg.name), units, useBias: cfg.use_bias !== false, activation, activated: activation !== 'identity' });
+        layers.push({ name: String(cfg.name), units, useBias: cfg.use_bias !== false, activation, activated: activation !== 'identity', dropout: 0 });
         return;
       }
       case 'Activation':
@@ -395,9 +407,15 @@ function readTopology(value: unknown, label: string): { layers: DenseLayer[]; de
         if (layers.length > 0) throw new TypeError(`${where}: a Flatten after a Dense layer has no equivalent here`);
         if (cfg.data_format === 'channels_first') throw new TypeError(`${where}: data_format 'channels_first' reorders the inputs; only channels_last maps here`);
         return;
-      case 'Dropout':
-        // Dropout only acts while training; at inference it is the identity, so it imports as nothing.
+      case 'Dropout': {
+        const rate = cfg.rate ?? 0;
+        if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new RangeError(`${where}: rate: expected a number in [0, 1), got ${describe(rate)}`);
+        // Before any Dense it drops inputs, which has no equivalent here; it only acts while training, so it imports as nothing.
+        const last = layers[layers.length - 1];
+        // Two in a row keep a value with probability (1 − p₁)(1 − p₂); one keeps its rate exactly.
+        if (last) last.dropout = last.dropout === 0 ? rate : 1 - (1 - last.dropout) * (1 - rate);
         return;
+      }
       default:
         throw new TypeError(`${where}: the layer class ${describe(cls)} has no equivalent in this library (supported: ${SUPPORTED_LAYERS})`);
     }

@@ -17,6 +17,8 @@ export interface NetworkJSON {
         units: number;
         /** Its activation's name (a built-in or a registerActivation name). */
         activation: string;
+        /** Its training-time dropout rate; absent without dropout (so files written before dropout read as they were). */
+        dropout?: number;
       }
   >;
   /** The loss's name (a built-in or a registerLoss name). */
@@ -43,7 +45,7 @@ const JSON_KEYS = ['format', 'version', ...ARCHITECTURE_KEYS, 'parameters'];
 
 export function architectureJSON(spec: NetworkSpec, seed: number): ArchitectureJSON {
   return {
-    layers: [spec.inputs, ...spec.layers.map((l) => ({ units: l.units, activation: l.activation }))],
+    layers: [spec.inputs, ...spec.layers.map((l) => ({ units: l.units, activation: l.activation, ...(l.dropout !== undefined && { dropout: l.dropout }) }))],
     loss: spec.loss,
     bias: spec.bias,
     init: typeof spec.init === 'string' ? spec.init : { ...spec.init }, // a copy: the caller may edit what toJSON returns

@@ -24,8 +24,8 @@ describe.each(BACKENDS)('dropout kernels (%s)', (name) => {
         const { threshold, scale } = dropoutMask(p);
         const a = randomFloats(rng, count), delta = randomFloats(rng, count);
         const ap = m.put(a), out = m.put(count), dp = m.put(delta);
-        m.backend.kernels.dropoutForward(ap, out, count, key, threshold, scale);
-        m.backend.kernels.dropoutBackward(dp, count, key, threshold, scale);
+        m.backend.kernels.dropout(ap, out, count, key, threshold, scale);
+        m.backend.kernels.dropoutDelta(dp, count, key, threshold, scale);
         expectSameBits(m.get(out, count), reference(a, key, p), `forward, key ${key}, p ${p}`);
         expectSameBits(m.get(dp, count), reference(delta, key, p), `backward, key ${key}, p ${p}`);
         expectSameBits(m.get(ap, count), a, 'the input is left as it was');
@@ -38,7 +38,7 @@ describe.each(BACKENDS)('dropout kernels (%s)', (name) => {
     const a = Float32Array.from({ length: 64 }, (_, i) => [Infinity, -Infinity, NaN, -0][i % 4]);
     const ap = m.put(a), out = m.put(64);
     const { threshold, scale } = dropoutMask(0.5);
-    m.backend.kernels.dropoutForward(ap, out, 64, 7, threshold, scale);
+    m.backend.kernels.dropout(ap, out, 64, 7, threshold, scale);
     const got = m.get(out, 64);
     got.forEach((v, i) => {
       if (dropoutDraw(7, i) < threshold) expect(Object.is(v, 0), `element ${i}`).toBe(true);
@@ -74,5 +74,5 @@ describe('the dropout draw', () => {
 });
 
 describe('dropout kernels on the threads', () => {
-  it('were cut across the threads', () => expectSplit(['dropoutForward', 'dropoutBackward']));
+  it('were cut across the threads', () => expectSplit(['dropout', 'dropoutDelta']));
 });

@@ -44,7 +44,7 @@ describe('the kernel table', () => {
       sgdUpdate: 'count/4/16384', momentumUpdate: 'count/4/16384', nesterovUpdate: 'count/4/16384',
       adamUpdate: 'count/4/16384', rmspropUpdate: 'count/4/16384',
       gatherRows: 'rows/4/16384', countNonFinite: 'count/4/16384',
-      dropoutForward: 'count/4/32768', dropoutBackward: 'count/4/32768',
+      dropout: 'count/4/32768', dropoutDelta: 'count/4/32768',
     });
   });
 });
