@@ -56,16 +56,17 @@ export function rashidScale({ x, y }: XY): XY {
   return { x: x.map((v) => v * 0.99 + 0.01), y: y.map((v) => (v === 1 ? 0.99 : 0.01)) };
 }
 
-/** The images a recipe trains on, the ones it reports each epoch (as the seed does), and the test images. */
-export async function seedData(recipe: SeedRecipe): Promise<{ train: XY; scored: XY; test: XY }> {
+/** The images a recipe trains on, the ones it reports each epoch (as the seed does), and the test images; `rows` trims each (tests). */
+export async function seedData(recipe: SeedRecipe, rows = Infinity): Promise<{ train: XY; scored: XY; test: XY }> {
   const { train, test } = await loadStandardMnist();
+  const first = (xy: XY): XY => ({ x: xy.x.subarray(0, Math.min(rows * 784, xy.x.length)), y: xy.y.subarray(0, Math.min(rows * 10, xy.y.length)) });
   if (recipe.data === 'rashid') {
-    const scaledTest = rashidScale(rowsOf(test));
-    return { train: rashidScale(rowsOf(train)), scored: scaledTest, test: scaledTest };
+    const scaledTest = rashidScale(first(rowsOf(test)));
+    return { train: rashidScale(first(rowsOf(train))), scored: scaledTest, test: scaledTest };
   }
   const split = nielsenSplit(train);
-  const testRows = rowsOf(test);
-  return { train: split.train, scored: recipe.published.on === 'test' ? testRows : split.validation, test: testRows };
+  const testRows = first(rowsOf(test));
+  return { train: first(split.train), scored: recipe.published.on === 'test' ? testRows : first(split.validation), test: testRows };
 }
 
 export interface SeedRun {
@@ -76,7 +77,7 @@ export interface SeedRun {
   seconds: number;
 }
 
-/** Train one recipe from one seed; `limit` trims the training images (the tests' tiny runs). */
+/** Train one recipe from one seed. */
 export async function runSeedRecipe(recipe: SeedRecipe, data: { train: XY; scored: XY; test: XY }, seed: number, epochs = recipe.fit.epochs): Promise<SeedRun> {
   const net = await Network.create({ ...recipe.network, seed });
   const perEpoch: number[] = [];
