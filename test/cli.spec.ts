@@ -77,6 +77,19 @@ describe('backprop train → predict → evaluate → explain', () => {
     expect(backprop('evaluate', file, csv, '--target', 'y').stdout).toContain('accuracy 0.5000');
   }, 30_000);
 
+  it('--dropout gives the hidden layers dropout while training, kept in the model file', () => {
+    const model = join(dir, 'dropout.json');
+    const trained = backprop('train', ADMISSIONS, '--target', 'admit', '--categorical', 'rank', '--standardize', 'gre,gpa',
+      '--layers', '8,4', '--dropout', '0.2', '--epochs', '2', '--out', model);
+    expect(trained.code).toBe(0);
+    const saved = JSON.parse(readFileSync(model, 'utf8'));
+    expect(saved.network.layers.slice(1)).toEqual([
+      { units: 8, activation: 'relu', dropout: 0.2 },
+      { units: 4, activation: 'relu', dropout: 0.2 },
+      { units: 1, activation: 'sigmoid' },
+    ]);
+  }, 60_000);
+
   it('trains a regression on a standardised target and predicts in the target\'s own units', () => {
     const csv = join(dir, 'line.csv');
     const rows = Array.from({ length: 200 }, (_, i) => `${(i / 100).toFixed(2)},${(3 * (i / 100) + 10).toFixed(2)},${i % 2 ? 'odd' : 'even'}`);

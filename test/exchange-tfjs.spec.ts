@@ -68,6 +68,12 @@ const architectures: Array<{ name: string; options: NetworkOptions; targets: (x:
     options: { layers: [3, { units: 7, activation: 'relu' }, { units: 2, activation: 'sigmoid' }], loss: 'binary-cross-entropy' },
     targets: (x) => x.map((r) => [r[0] > 0 ? 1 : 0, r[1] * r[2] > 0 ? 1 : 0]),
   },
+  {
+    // Trained with dropout here; TF.js reads the Dropout layers and, predicting, leaves them out as we do.
+    name: 'relu with dropout 0.3 → tanh with dropout 0.1 → softmax',
+    options: { layers: [3, { units: 8, activation: 'relu', dropout: 0.3 }, { units: 6, activation: 'tanh', dropout: 0.1 }, { units: 3, activation: 'softmax' }], loss: 'categorical-cross-entropy' },
+    targets: (x) => classes(x, 3),
+  },
 ];
 
 describeRows(ROWS)('toTfjs: a network trained here, loaded by tf.loadLayersModel (%s)', ({ create }) => {
