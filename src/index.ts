@@ -14,7 +14,7 @@ export type { NetworkJSON } from './persist/json.js';
 export type { Samples } from './validate/samples.js';
 export type { ActivationName } from './registry/activations.js';
 export type { LossName } from './registry/losses.js';
-export type { InitName, InitOption, BiasInitName } from './registry/initializers.js';
+export type { InitName, InitOption, InitParts, BiasInitName } from './registry/initializers.js';
 export type { OptimizerName } from './registry/optimizers.js';
 export type { BackendName } from './backends/backend.js';
 export { Random } from './random.js';

@@ -5,17 +5,17 @@ import { nodeBuiltin } from '../platform.js';
 import { digitsOf, type Digits } from './mnist.js';
 
 /** The element types IDX files declare, by their type code (0x08 … 0x0E; 0x0A is not defined). */
-const TYPES = {
+const TYPES: Record<number, { name: IdxType; size: number; make: (n: number) => IdxArray['data']; read: (v: DataView, at: number) => number } | undefined> = {
   0x08: { name: 'uint8', size: 1, make: (n: number) => new Uint8Array(n), read: (v: DataView, at: number) => v.getUint8(at) },
   0x09: { name: 'int8', size: 1, make: (n: number) => new Int8Array(n), read: (v: DataView, at: number) => v.getInt8(at) },
   0x0b: { name: 'int16', size: 2, make: (n: number) => new Int16Array(n), read: (v: DataView, at: number) => v.getInt16(at) },
   0x0c: { name: 'int32', size: 4, make: (n: number) => new Int32Array(n), read: (v: DataView, at: number) => v.getInt32(at) },
   0x0d: { name: 'float32', size: 4, make: (n: number) => new Float32Array(n), read: (v: DataView, at: number) => v.getFloat32(at) },
   0x0e: { name: 'float64', size: 8, make: (n: number) => new Float64Array(n), read: (v: DataView, at: number) => v.getFloat64(at) },
-} as const;
+};
 
 /** The element type of an IDX file. */
-export type IdxType = (typeof TYPES)[keyof typeof TYPES]['name'];
+export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
 /** An array read from an IDX file. */
 export interface IdxArray {
@@ -34,7 +34,7 @@ export function decodeIdx(bytes: Uint8Array, label = 'IDX data'): IdxArray {
   if (isGzip(bytes)) throw new TypeError(`decodeIdx: ${label} is gzip-compressed: unzip it first (loadIdx does in Node; DecompressionStream('gzip') in browsers)`);
   if (bytes.length < 4) throw new RangeError(`decodeIdx: ${label}: expected a 4-byte header, got ${bytes.length} bytes`);
   const code = bytes[2];
-  const type = TYPES[code as keyof typeof TYPES];
+  const type = TYPES[code];
   if (bytes[0] !== 0 || bytes[1] !== 0 || type === undefined) {
     const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new TypeError(`decodeIdx: ${label} is not an IDX file (expected 00 00 then a type code 08, 09, 0b, 0c, 0d or 0e, got ${magic})`);

@@ -13,7 +13,15 @@ export type BiasInitName = 'zeros' | 'standard-normal';
  * Network.create's `init`: a weight initialiser (biases start at 0), or both parts, e.g.
  * `{ weights: 'standard-normal', bias: 'standard-normal' }` for Nielsen's network.py.
  */
-export type InitOption = InitName | { weights: InitName; bias: BiasInitName };
+export type InitOption = InitName | InitParts;
+
+/** The object form of Network.create's `init`. */
+export interface InitParts {
+  /** How the weights start. */
+  weights: InitName;
+  /** How the biases start. */
+  bias: BiasInitName;
+}
 
 /** Draws one weight for a layer with fanIn inputs and fanOut units. */
 export type WeightSampler = (rng: Random, fanIn: number, fanOut: number) => number;
