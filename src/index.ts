@@ -15,7 +15,7 @@ export type { ModuleOptions, ModuleFormat } from './module/source.js';
 export type { Samples } from './validate/samples.js';
 export type { ActivationName } from './registry/activations.js';
 export type { LossName } from './registry/losses.js';
-export type { InitName } from './registry/initializers.js';
+export type { InitName, InitOption, InitParts, BiasInitName } from './registry/initializers.js';
 export type { OptimizerName } from './registry/optimizers.js';
 export type { BackendName } from './backends/backend.js';
 export { Random } from './random.js';
@@ -36,6 +36,7 @@ export { Model, type ModelJSON, type ModelEvaluation } from './model/model.js';
 export type { ModelFitOptions } from './model/fit.js';
 export type { ModelData } from './model/records.js';
 export { Encoding, EncodingBuilder, type EncodingJSON, type EncodingChoices, type InputColumn, type TargetColumn, type DataRecord, type EncodeOptions, type Prediction, type RowError } from './model/encoding.js';
+export { decodeIdx, loadIdx, idxDigits, type IdxArray, type IdxType } from './data/idx.js';
 export { setWorkerUrl } from './worker/train-in-worker.js';
 /** @internal The training worker's job runner (src/worker/worker-entry.ts imports it from here, so a page loads the library once). */
 export { runTrainingJob } from './worker/run-job.js';

@@ -6,6 +6,9 @@ import { prepareBikeSharing, trainBikeSharing } from '../examples/bike-sharing.j
 import { trainMnist, RECIPE, splitDigits } from '../examples/mnist.js';
 import { loadMnist, accuracy } from '../src/index.js';
 import { ONE_THREAD_ROWS, describeRows } from './backends.js';
+import { SEED_RECIPES, seedData, runSeedRecipe, type SeedName } from '../examples/seed-mnist.js';
+import { BEST, trainBest, cosineRate } from '../examples/best-mnist.js';
+import { loadStandardMnist, rowsOf } from '../examples/standard-mnist.js';
 
 // The examples take a backend, not a thread count: the threaded row would repeat the wasm-simd row.
 
@@ -63,4 +66,23 @@ describe('MNIST', () => {
     expect(accuracy(net.predictBatch(test.x), test.y, 10)).toBeGreaterThan(0.9);
     net.dispose();
   }, 60_000); // 0.5 s, 3 s on a loaded machine
+});
+
+describe('the standard-split examples on a tiny subset (the full runs are in the README)', () => {
+  it.each(Object.keys(SEED_RECIPES) as SeedName[])("%s: the seed's recipe runs 2 epochs on 500 images and learns", async (name) => {
+    const recipe = SEED_RECIPES[name];
+    const run = await runSeedRecipe(recipe, await seedData(recipe, 500), 1, 2);
+    expect(run.perEpoch).toHaveLength(2);
+    expect(run.finalTest).toBeGreaterThan(0.3); // chance is 0.1
+  }, 60_000);
+
+  it('the best recipe (dropout, shifts, cosine schedule) runs 2 epochs on 1,000 images', async () => {
+    const { train, test } = await loadStandardMnist();
+    const seen: number[] = [];
+    const net = await trainBest(rowsOf(train, 0, 1000), rowsOf(test, 0, 500), train, { ...BEST, hidden: 64, epochs: 2, threads: 1 }, (_, a) => seen.push(a));
+    net.dispose();
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBeGreaterThan(0.6);
+    expect(cosineRate(0.05, 0, 24)).toBe(0.05);
+  }, 60_000);
 });

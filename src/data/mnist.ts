@@ -58,13 +58,18 @@ export function decodeMnist(bytes: Uint8Array, label = 'digits'): Digits {
   if (bytes.length !== expected) {
     throw new RangeError(`loadMnist: ${label}: expected ${expected} bytes for ${count} digits of ${rows}×${cols}, got ${bytes.length}`);
   }
-  const images = new Float32Array(count * pixels);
-  for (let i = 0; i < images.length; i++) images[i] = bytes[header + i] / 255;
-  const labels = bytes.slice(header + count * pixels);
+  return digitsOf(bytes.subarray(header, header + count * pixels), bytes.subarray(header + count * pixels), rows, cols, `loadMnist: ${label}`);
+}
+
+/** Digits from image bytes (count × rows × cols) and their labels (0–9): pixels / 255, one-hot targets. */
+export function digitsOf(pixels: Uint8Array, labels: Uint8Array, rows: number, cols: number, where: string): Digits {
+  const count = labels.length;
   const targets = new Float32Array(count * 10);
   for (let r = 0; r < count; r++) {
-    if (labels[r] > 9) throw new RangeError(`loadMnist: ${label}: digit ${r} has label ${labels[r]}, expected 0–9`);
+    if (labels[r] > 9) throw new RangeError(`${where}: digit ${r} has label ${labels[r]}, expected 0–9`);
     targets[r * 10 + labels[r]] = 1;
   }
-  return { images, targets, labels, count, rows, cols };
+  const images = new Float32Array(pixels.length);
+  for (let i = 0; i < images.length; i++) images[i] = pixels[i] / 255;
+  return { images, targets, labels: new Uint8Array(labels), count, rows, cols }; // a copy (Buffer's slice would share)
 }

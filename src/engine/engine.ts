@@ -6,7 +6,7 @@ import type { Backend } from '../backends/backend.js';
 import { openBackend, openBackendNow, type BackendRequest } from '../backends/index.js';
 import { activationEntry } from '../registry/activations.js';
 import { lossEntry, type LossEntry } from '../registry/losses.js';
-import { initializers } from '../registry/initializers.js';
+import { initializers, weightInit, biasInit } from '../registry/initializers.js';
 import { Random } from '../random.js';
 import type { NetworkSpec } from '../validate/network-options.js';
 import type { ParsedStep } from '../validate/step-options.js';
@@ -89,16 +89,18 @@ export class Engine {
     this.steps = new StepRunner(backend, this.layout, this.rng);
   }
 
-  /** A new network's engine: weights drawn from the init distribution, biases zero. */
+  /** A new network's engine: weights (then biases, unless they start at 0) drawn layer by layer from the init distributions. */
   static async create(spec: NetworkSpec, seed: number, request: BackendRequest, label: string): Promise<Engine> {
     const { backend, reason } = await openBackend(request, label);
     const engine = withArena(backend, label, () => new Engine(spec, seed, backend, reason));
-    const sample = initializers[spec.init];
+    const sample = initializers[weightInit(spec.init)];
+    const drawBias = biasInit(spec.init) === 'standard-normal';
     const { f32 } = backend;
     engine.layout.shapes.forEach((s, i) => {
       const l = engine.layout.layers[i];
       for (let j = 0; j < s.units * s.inputs; j++) f32[l.weights + j] = sample(engine.rng, s.inputs, s.units);
-      if (l.bias >= 0) f32.fill(0, l.bias, l.bias + s.units);
+      if (l.bias < 0) return;
+      for (let j = 0; j < s.units; j++) f32[l.bias + j] = drawBias ? engine.rng.normal() : 0;
     });
     return engine;
   }

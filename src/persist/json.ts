@@ -1,6 +1,7 @@
 import { parseSpec, parseSeed, type NetworkSpec } from '../validate/network-options.js';
 import { describe, plainObject } from '../validate/values.js';
 import type { SavedNetwork } from '../engine/engine.js';
+import type { InitOption } from '../registry/initializers.js';
 
 /** The saved form of a network. Bump FORMAT_VERSION when its meaning changes. */
 export interface NetworkJSON {
@@ -25,7 +26,7 @@ export interface NetworkJSON {
   /** Whether the layers have biases. */
   bias: boolean;
   /** The initialiser the network was created with. */
-  init: string;
+  init: InitOption;
   /** The seed it was created with. */
   seed: number;
   /** All parameters (weights then bias, layer after layer) as little-endian float32, base64. */
@@ -47,7 +48,7 @@ export function architectureJSON(spec: NetworkSpec, seed: number): ArchitectureJ
     layers: [spec.inputs, ...spec.layers.map((l) => ({ units: l.units, activation: l.activation, ...(l.dropout !== undefined && { dropout: l.dropout }) }))],
     loss: spec.loss,
     bias: spec.bias,
-    init: spec.init,
+    init: typeof spec.init === 'string' ? spec.init : { ...spec.init }, // a copy: the caller may edit what toJSON returns
     seed,
   };
 }

@@ -1,7 +1,7 @@
 // Network.create's options (and the architecture part of a saved network) as a NetworkSpec.
 import { activations, activationEntry, customActivations, DEFAULT_ACTIVATION, type ActivationName } from '../registry/activations.js';
 import { losses, lossEntry, customLosses, DEFAULT_LOSS, type LossName } from '../registry/losses.js';
-import { initializers, DEFAULT_INIT, type InitName } from '../registry/initializers.js';
+import { initializers, BIAS_INITS, DEFAULT_INIT, type InitName, type InitOption } from '../registry/initializers.js';
 import type { BackendChoice } from '../backends/backend.js';
 import { describe, oneOf, optionsObject, wholeNumberIn, boolean, fraction } from './values.js';
 
@@ -29,8 +29,8 @@ export interface NetworkOptions {
   loss?: LossName | (string & {});
   /** Whether every unit has a bias (default true). */
   bias?: boolean;
-  /** How the weights start (default 'normal': N(0, 1/√fan_in)); biases start at 0. */
-  init?: InitName;
+  /** How the weights start (default 'normal': N(0, 1/√fan_in)) with biases at 0, or `{ weights, bias }` to draw the biases too. */
+  init?: InitOption;
   /** Drives initialisation and shuffling; the same seed gives the same network on every backend (default: a fresh one, kept in `net.seed`). */
   seed?: number;
   /** 'auto' (default): Wasm where Wasm SIMD validates, else JS; or 'wasm' / 'js' outright. */
@@ -59,8 +59,8 @@ export interface NetworkSpec {
   loss: string;
   /** Whether every unit has a bias. */
   bias: boolean;
-  /** How the weights were initialised. */
-  init: InitName;
+  /** How the parameters were initialised: a weight initialiser alone when biases started at 0. */
+  init: InitOption;
 }
 
 /** Widest layer we accept: beyond this a single weight matrix alone is over 1 GiB. */
@@ -84,6 +84,18 @@ function lossName(value: unknown, label: string): string {
   if (typeof value === 'string' && lossEntry(value)) return value;
   const known = [...Object.keys(losses), ...customLosses.keys()].map((a) => `'${a}'`).join(', ');
   throw new TypeError(`${label}: expected one of ${known}, got ${describe(value)} (a custom loss needs registerLoss first)`);
+}
+
+const INIT_KEYS = ['weights', 'bias'] as const;
+
+/** A weight initialiser's name, or { weights, bias }; the object with bias 'zeros' is the name alone. */
+function initOption(value: unknown, label: string): InitOption {
+  const names = Object.keys(initializers) as InitName[];
+  if (typeof value === 'string') return oneOf(value, names, label);
+  const o = optionsObject(value, INIT_KEYS, label);
+  const weights = oneOf(o.weights, names, `${label}.weights`);
+  const bias = oneOf(o.bias, BIAS_INITS, `${label}.bias`);
+  return bias === 'zeros' ? weights : { weights, bias };
 }
 
 /** Validate create()/fromJSON() options into a NetworkSpec. Throws before anything is built. */
@@ -126,7 +138,7 @@ export function parseSpec(options: unknown, label: string): NetworkSpec {
     throw new TypeError(`${label}: a softmax output needs at least 2 units, got 1 (use sigmoid for one output)`);
   }
   if (o.bias !== undefined) boolean(o.bias, `${label}: bias`);
-  const init = o.init === undefined ? DEFAULT_INIT : oneOf(o.init, Object.keys(initializers) as InitName[], `${label}: init`);
+  const init = o.init === undefined ? DEFAULT_INIT : initOption(o.init, `${label}: init`);
   return { inputs, layers: parsed, loss, bias: o.bias !== false, init };
 }
 

@@ -1,6 +1,6 @@
 // The fused optimizer updates over a flat parameter vector, on every backend, against float64
 // references written from each update's formula (Keras' forms, see src/kernels.ts).
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
 import type { Kernels } from '../../src/kernels.js';
 import {
@@ -93,6 +93,35 @@ describe.each(BACKENDS)('optimizer kernels (%s)', (name) => {
     m.backend.kernels.sgdUpdate(gAt, wAt, count, -0.003);
     expectClose(m.get(gAt, count), Array.from(g, (v, i) => v + 0.003 * w[i]), 1e-6, 1e-7, 'g + c·w');
     expectClose(m.get(wAt, count), w, 0, 0, 'weights untouched');
+  });
+});
+
+describe.each(BACKENDS)('optimizer kernels keep out of subnormal floats (%s)', (name) => {
+  // A weight whose gradient stays 0 (an MNIST border pixel): its state decays by β a step, and x86 takes ~100
+  // cycles for each operation on a subnormal. State below 2⁻¹⁰⁰ is stored as 0 instead, on every backend.
+  const COUNT = 13; // three vectors of four and a tail
+  it.each(['momentum', 'nesterov', 'adam', 'rmsprop'] as UpdateName[])('%s: state that decays below 2⁻¹⁰⁰ becomes 0; larger state and tiny gradients are kept', (which) => {
+    const m = new Scratch(name);
+    const p0 = new Float32Array(COUNT).fill(0.5);
+    const at: At = { p: m.put(p0), g: m.put(new Float32Array(COUNT)), s1: m.put(COUNT), s2: m.put(COUNT), count: COUNT };
+    const f32 = m.backend.f32;
+    f32.fill(2 ** -100 * 1.0005, at.s1, at.s1 + COUNT); // just above the flush line: one step of decay (×0.9 or ×0.999) crosses it
+    f32.fill(2 ** -100 * 1.0005, at.s2, at.s2 + COUNT);
+    f32[at.s1 + 3] = f32[at.s1 + 12] = 1e-20; // far above it: kept
+    f32[at.s2 + 3] = f32[at.s2 + 12] = 1e-20;
+    f32[at.g + 5] = f32[at.g + 11] = 1e-28; // tiny gradients still move m and the velocity
+    UPDATES[which](m.backend.kernels, at);
+    const s1 = m.get(at.s1, COUNT);
+    const s2 = m.get(at.s2, COUNT);
+    const decayed = [0, 1, 2, 4, 6, 7, 8, 9, 10];
+    expectClose(decayed.map((i) => s1[i]), decayed.map(() => 0), 0, 0, `${which} state`);
+    if (which === 'adam') expectClose(decayed.map((i) => s2[i]), decayed.map(() => 0), 0, 0, 'adam v');
+    if (which === 'adam') expectClose([s2[3], s2[12]], [Math.fround(0.999 * 1e-20), Math.fround(0.999 * 1e-20)], 1e-6, 0, 'v kept');
+    expect(s1[3]).toBeGreaterThan(1e-22);
+    expect(s1[12]).toBeGreaterThan(1e-22);
+    if (which !== 'rmsprop') expect(Math.abs(s1[5])).toBeGreaterThan(1e-33);
+    if (which === 'adam') expect(s2[5]).toBe(0); // g² = 1e-56 would be subnormal: taken as 0
+    expect(m.get(at.p, COUNT).every(Number.isFinite)).toBe(true);
   });
 });
 

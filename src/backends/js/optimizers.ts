@@ -7,6 +7,12 @@
 // relaxed SIMD fuses multiply-adds only in the matmul family.
 const f32 = Math.fround;
 
+// State below 2⁻¹⁰⁰ is stored as 0, and g² is 0 where |g| < 2⁻⁵⁰, as the Wasm kernels do to stay out of
+// subnormal floats (assembly/optimizers.ts says why): the same values on both backends.
+const TINY = 2 ** -100;
+const TINY_ROOT = 2 ** -50;
+const flush = (x: number, tiny: number): number => (Math.abs(x) < tiny ? 0 : x);
+
 /** x + rate·(target − x), rounded to float32: one step of an exponential moving average (Adam's moments, RMSprop's mean square). */
 const towards = (x: number, target: number, rate: number): number => f32(x + rate * (target - x));
 
@@ -37,7 +43,7 @@ export function momentumUpdate(
   const lr = f32(learningRate);
   const mu = f32(momentum);
   for (let i = 0; i < count; i++) {
-    const v = mu * m[velocity + i] - lr * m[grads + i];
+    const v = flush(mu * m[velocity + i] - lr * m[grads + i], TINY);
     m[velocity + i] = v;
     m[params + i] += v;
   }
@@ -71,7 +77,7 @@ export function nesterovUpdate(
   const mu = f32(momentum);
   for (let i = 0; i < count; i++) {
     const step = f32(lr * m[grads + i]);
-    const v = f32(mu * m[velocity + i] - step);
+    const v = flush(f32(mu * m[velocity + i] - step), TINY);
     m[velocity + i] = v;
     m[params + i] += mu * v - step;
   }
@@ -93,8 +99,9 @@ export function adamUpdate(
     const g = mem[grads + i];
     const m0 = mem[m + i];
     const v0 = mem[v + i];
-    const m1 = towards(m0, g, b1);
-    const v1 = towards(v0, g * g, b2);
+    const gs = flush(g, TINY_ROOT);
+    const m1 = flush(towards(m0, g, b1), TINY);
+    const v1 = flush(towards(v0, gs * gs, b2), TINY);
     mem[m + i] = m1;
     mem[v + i] = v1;
     mem[params + i] -= (alpha * m1) / (Math.sqrt(v1) + eps);
@@ -112,7 +119,8 @@ export function rmspropUpdate(
   for (let i = 0; i < count; i++) {
     const g = m[grads + i];
     const s0 = m[meanSquare + i];
-    const s1 = towards(s0, g * g, r);
+    const gs = flush(g, TINY_ROOT);
+    const s1 = flush(towards(s0, gs * gs, r), TINY);
     m[meanSquare + i] = s1;
     m[params + i] -= (lr * g) / Math.sqrt(s1 + eps);
   }
