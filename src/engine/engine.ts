@@ -238,6 +238,17 @@ export class Engine {
     this.rng.shuffle(this.backend.f32.subarray(at, at + rows));
   }
 
+  /** A copy of the packed set's row order (what a checkpoint keeps of an epoch's shuffle). */
+  rowOrder(rows: number): Float32Array {
+    const at = this.layout.dataOrder;
+    return this.backend.f32.slice(at, at + rows);
+  }
+
+  /** Put back a row order that rowOrder gave, on the same packed set. */
+  setRowOrder(order: Float32Array): void {
+    this.backend.f32.set(order, this.layout.dataOrder);
+  }
+
   /** Gather rows order[start, start + n) of the packed training set into the batch buffers. */
   gatherBatch(start: number, n: number): void {
     const k = this.backend.kernels;

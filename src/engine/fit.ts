@@ -1,11 +1,12 @@
-// fit's loop: epochs of shuffled minibatches over a training set packed into the arena once,
-// driven straight on the engine. Options arrive as a plan (src/validate/fit-options.ts) and the
+// fit's loop: epochs of minibatches from a batch source (./batch-source.ts; today the training
+// set packed into the arena once), driven straight on the engine, its state one plain object. Options arrive as a plan (src/validate/fit-options.ts) and the
 // samples already split and checked (src/validate/training-data.ts), so nothing here can fail
 // on an argument; what can fail is training itself (a non-finite loss) or a callback.
 import { NonFiniteError } from '../errors.js';
 import { monitorOf, type BatchLogs, type EpochLogs, type FitPlan, type LearningRateSchedule } from '../validate/fit-options.js';
 import type { ParsedStep } from '../validate/step-options.js';
-import type { TrainingData } from '../validate/training-data.js';
+import type { Matrices, TrainingData } from '../validate/training-data.js';
+import { ArraySource, type BatchSource, type SourcePosition } from './batch-source.js';
 import type { Engine } from './engine.js';
 import { CHUNK_ROWS } from './layout.js';
 
@@ -33,6 +34,49 @@ export interface History {
 const yieldToEventLoop = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
+/**
+ * fit's loop between two batches, as one plain object: with the engine's parameters, optimizer
+ * state and generator it is everything the rest of the run depends on, so a checkpoint can write
+ * it and a resumed fit continue from it (src/persist/checkpoint.ts).
+ */
+export interface FitState {
+  /** The epoch in progress, or the next one to start (from 0). */
+  epoch: number;
+  /** Batches of that epoch done; 0 = the epoch has not started (its order is not drawn yet). */
+  batch: number;
+  /** Samples of the epoch done, the sum of their losses (each batch's mean × its rows) and how many were classified right. */
+  seen: number;
+  lossSum: number;
+  correct: number;
+  /** The epoch's learning rate, after the schedule. */
+  learningRate: number;
+  /** The history so far; the one fit returns. */
+  history: History;
+  /** Early stopping: the best monitored value so far, epochs since it improved, the weights it was reached with (restoreBestWeights). */
+  best: number;
+  wait: number;
+  bestParams: Float32Array | null;
+  /** Where the batch source stands within the epoch. */
+  source: SourcePosition;
+}
+
+/** The state of a fit that has not run a batch yet. */
+export function startState(plan: FitPlan): FitState {
+  return {
+    epoch: 0,
+    batch: 0,
+    seen: 0,
+    lossSum: 0,
+    correct: 0,
+    learningRate: plan.step.learningRate,
+    history: { epochs: 0, loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], bestEpoch: null, stopped: 'completed' },
+    best: Infinity,
+    wait: 0,
+    bestParams: null,
+    source: { order: null },
+  };
+}
+
 export async function runFit(engine: Engine, data: TrainingData, plan: FitPlan, label: string): Promise<History> {
   if (engine.training) throw new Error(`${label}: this network is already training; await that fit (or abort it) first`);
   const { train, validation } = data;
@@ -41,63 +85,63 @@ export async function runFit(engine: Engine, data: TrainingData, plan: FitPlan, 
   engine.packTraining(train, Math.max(batchSize, validation ? Math.min(validation.rows, CHUNK_ROWS) : 0), label);
   engine.training = true;
   try {
-    return await runEpochs(engine, data, plan, batchSize, label);
+    return await runEpochs(engine, new ArraySource(engine, train.rows, batchSize, plan.shuffle), validation, plan, startState(plan), label);
   } finally {
     engine.training = false;
   }
 }
 
-/** The epochs themselves, once every option has been checked and the data packed. */
-async function runEpochs(engine: Engine, { train, validation }: TrainingData, p: FitPlan, batchSize: number, label: string): Promise<History> {
-  const history: History = { epochs: 0, loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], bestEpoch: null, stopped: 'completed' };
-  const rows = train.rows;
+/** The epochs themselves, from state `s` on, once every option has been checked and the source is ready. */
+async function runEpochs(engine: Engine, source: BatchSource, validation: Matrices | null, p: FitPlan, s: FitState, label: string): Promise<History> {
+  const history = s.history;
   const monitor = monitorOf(p, validation !== null);
   const minDelta = p.stopping?.minDelta ?? 0;
   const keepBest = p.stopping?.restoreBestWeights ?? false;
-  let best = Infinity;
-  let bestParams: Float32Array | null = null;
-  let wait = 0;
   const pacer = new Pacer(p.yieldEvery);
   // Weight decay's n is the training set's size; the schedule replaces the learning rate when it changes.
-  let step: ParsedStep = { ...p.step, setSize: rows };
+  let step: ParsedStep = { ...p.step, setSize: source.rows };
   const pause = async () => {
     await yieldToEventLoop();
     pacer.yielded();
     engine.live(label);
   };
   const restoreBest = () => {
-    if (keepBest && bestParams && history.bestEpoch !== history.epochs - 1) engine.setParameters(bestParams);
+    if (keepBest && s.bestParams && history.bestEpoch !== history.epochs - 1) engine.setParameters(s.bestParams);
   };
 
-  for (let epoch = 0; epoch < p.epochs; epoch++) {
-    const learningRate = scheduledRate(p.step.learningRate, p.schedule, epoch);
-    if (learningRate !== step.learningRate) step = { ...step, learningRate };
-    if (p.shuffle) engine.shuffleOrder(rows);
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0, batch = 0; start < rows; start += batchSize, batch++) {
+  while (s.epoch < p.epochs) {
+    if (s.batch === 0) {
+      s.learningRate = scheduledRate(p.step.learningRate, p.schedule, s.epoch);
+      const started = source.startEpoch();
+      if (started) await started;
+    }
+    if (s.learningRate !== step.learningRate) step = { ...step, learningRate: s.learningRate };
+    for (;;) {
+      let n = source.nextBatch();
+      if (typeof n !== 'number') n = await n;
+      if (n === 0) break;
       if (p.signal?.aborted) {
         history.stopped = 'aborted';
         return history;
       }
-      const n = Math.min(batchSize, rows - start);
-      engine.gatherBatch(start, n);
       let loss: number;
       try {
         loss = engine.step(n, step, label);
       } catch (e) {
-        if (e instanceof NonFiniteError) throw new NonFiniteError(`${label}: epoch ${epoch + 1}, batch ${batch + 1}`, e.detail);
+        if (e instanceof NonFiniteError) throw new NonFiniteError(`${label}: epoch ${s.epoch + 1}, batch ${s.batch + 1}`, e.detail);
         throw e;
       }
-      lossSum += n * loss;
+      s.batch++;
+      s.seen += n;
+      s.lossSum += n * loss;
       if (p.onBatchEnd || p.accuracy) {
-        const logs: BatchLogs = { epoch, loss, size: n };
+        const logs: BatchLogs = { epoch: s.epoch, loss, size: n };
         if (p.accuracy) {
           const c = engine.batchCorrect(n);
-          correct += c;
+          s.correct += c;
           logs.accuracy = c / n;
         }
-        let result: unknown = p.onBatchEnd?.(batch, logs);
+        let result: unknown = p.onBatchEnd?.(s.batch - 1, logs);
         if (isThenable(result)) result = await result;
         if (result === false) {
           history.stopped = 'callback';
@@ -108,10 +152,11 @@ async function runEpochs(engine: Engine, { train, validation }: TrainingData, p:
       if (pacer.dueAfterBatch()) await pause();
     }
 
-    const logs: EpochLogs = { loss: lossSum / rows, learningRate };
+    const epoch = s.epoch;
+    const logs: EpochLogs = { loss: s.lossSum / s.seen, learningRate: s.learningRate };
     history.loss.push(logs.loss);
-    history.learningRate.push(learningRate);
-    if (p.accuracy) history.accuracy.push((logs.accuracy = correct / rows));
+    history.learningRate.push(s.learningRate);
+    if (p.accuracy) history.accuracy.push((logs.accuracy = s.correct / s.seen));
     if (validation) {
       const v = engine.evaluate(validation.x, validation.y, validation.rows, `${label}: validationData: inputs`);
       history.valLoss.push((logs.valLoss = v.loss));
@@ -119,14 +164,16 @@ async function runEpochs(engine: Engine, { train, validation }: TrainingData, p:
     }
     history.epochs = epoch + 1;
     const value = monitor === 'valLoss' ? logs.valLoss! : logs.loss;
-    if (value < best - minDelta) {
-      best = value;
+    if (value < s.best - minDelta) {
+      s.best = value;
       history.bestEpoch = epoch;
-      wait = 0;
-      if (keepBest) bestParams = engine.parameters(bestParams ?? undefined);
+      s.wait = 0;
+      if (keepBest) s.bestParams = engine.parameters(s.bestParams ?? undefined);
     } else {
-      wait++;
+      s.wait++;
     }
+    s.epoch = epoch + 1;
+    s.batch = s.seen = s.lossSum = s.correct = 0;
     if (p.onEpochEnd) {
       if ((await p.onEpochEnd(epoch, logs)) === false) {
         history.stopped = 'callback';
@@ -139,7 +186,7 @@ async function runEpochs(engine: Engine, { train, validation }: TrainingData, p:
       return history;
     }
     // As Keras: patience 0 and 1 both stop at the first epoch that does not improve.
-    if (p.stopping && wait > 0 && wait >= p.stopping.patience) {
+    if (p.stopping && s.wait > 0 && s.wait >= p.stopping.patience) {
       history.stopped = 'early-stopping';
       restoreBest();
       return history;
