@@ -4,6 +4,8 @@
 import type { BackendName } from './backends/backend.js';
 import { Engine, type Evaluation, type LayerGradients, type LayerWeights } from './engine/engine.js';
 import { runFit, type History } from './engine/fit.js';
+import { runDatasetFit } from './engine/fit-dataset.js';
+import { parseDatasetFit, type Dataset, type DatasetFitOptions } from './validate/dataset-options.js';
 import type { Random } from './random.js';
 import { jsOnlyReason } from './custom.js';
 import type { Trace } from './trace.js';
@@ -151,12 +153,19 @@ export class Network {
     return this.engine.step(this.loadBatch(inputs, targets, 'trainStep'), step, 'trainStep');
   }
 
-  /** Train for some epochs of minibatch gradient descent. */
-  async fit(inputs: Samples, targets: Samples, options: FitOptions = {}): Promise<History> {
+  /**
+   * Train for some epochs of minibatch gradient descent: on arrays, or on a dataset (a function
+   * returning an async iterable of [inputs, targets] rows or { x, y } batches, called once per
+   * epoch), read as it streams and never held: see DatasetFitOptions.
+   */
+  async fit(inputs: Samples, targets: Samples, options?: FitOptions): Promise<History>;
+  async fit(dataset: Dataset, options?: DatasetFitOptions): Promise<History>;
+  async fit(inputs: Samples | Dataset, targets?: Samples | DatasetFitOptions, options: FitOptions = {}): Promise<History> {
     const label = 'fit';
     this.engine.live(label);
+    if (typeof inputs === 'function') return runDatasetFit(this.engine, parseDatasetFit(inputs, targets ?? {}, this.engine, label), label);
     const plan = parseFitOptions(options, label);
-    return runFit(this.engine, trainingData(plan, inputs, targets, this.engine, label), plan, label);
+    return runFit(this.engine, trainingData(plan, inputs, targets as Samples, this.engine, label), plan, label);
   }
 
   /**

@@ -195,7 +195,8 @@ function charAt(bytes: Uint8Array, p: number): string {
 
 /**
  * A CSV's header and rows as the chunks arrive: the header is checked as parseCsv checks it,
- * every row must have as many fields, and `onRow` sees each row (valid during the call only).
+ * every row must have as many fields; `onHeader` sees the names, then `onRow` each row (valid
+ * during the call only).
  */
 export class CsvRowReader {
   /** The header's names, once its line has arrived. */
@@ -203,7 +204,12 @@ export class CsvRowReader {
   private readonly reader: CsvRecordReader;
   private readonly take = (r: CsvRecord) => this.record(r);
 
-  constructor(private readonly source: string, delimiter: string, private readonly onRow: (r: CsvRecord) => void) {
+  constructor(
+    private readonly source: string,
+    delimiter: string,
+    private readonly onRow: (r: CsvRecord) => void,
+    private readonly onHeader: (columns: string[]) => void = () => undefined,
+  ) {
     const code = delimiter.charCodeAt(0);
     if (delimiter.length !== 1 || code >= 0x80 || code === QUOTE || code === LF || code === CR) {
       throw new TypeError(`${source}: delimiter: expected one ASCII character other than a quote or newline, got ${JSON.stringify(delimiter)}`);
@@ -230,6 +236,7 @@ export class CsvRowReader {
     const columns = this.columns;
     if (columns === null) {
       this.columns = header(r, this.source);
+      this.onHeader(this.columns);
       return;
     }
     if (r.count !== columns.length) {
