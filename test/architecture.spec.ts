@@ -37,7 +37,7 @@ const LAYERS: Array<[name: string, matches: (path: string) => boolean]> = [
   ['engine', (p) => p.startsWith('engine/') || p === 'trace.ts'],
   ['worker, saved forms and files', (p) => p.startsWith('worker/') || p.startsWith('persist/')],
   ['facade', (p) => p === 'network.ts'],
-  ['tools on the facade', (p) => ['explain.ts', 'gradient-check.ts'].includes(p) || p.startsWith('exchange/') || p.startsWith('data/')],
+  ['tools on the facade', (p) => ['explain.ts', 'gradient-check.ts'].includes(p) || p.startsWith('exchange/') || p.startsWith('data/') || p.startsWith('model/')],
   ['command line, package entry', (p) => p.startsWith('cli/') || p === 'index.ts'],
 ];
 

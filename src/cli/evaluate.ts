@@ -4,7 +4,8 @@ import { accuracy, confusionMatrix, meanSquaredError } from '../data/metrics.js'
 import { unstandardize } from '../data/standardize.js';
 import { parseCommandArgs, stringOption, choiceOption, UsageError, type CommandSpec } from './args.js';
 import { BACKEND, BACKENDS } from './common-options.js';
-import { encodeInputs, encodeTargets, plainPreprocessing, outputWidth } from './features.js';
+import { plainEncoding } from './features.js';
+import { tableRows } from '../model/records.js';
 import { readModelAndTable } from './files.js';
 import { formatLoss } from './progress.js';
 
@@ -23,18 +24,19 @@ export async function evaluate(argv: string[]): Promise<void> {
   const args = parseCommandArgs(argv, EVALUATE);
   const [modelFile, file] = args.positionals;
   const backend = choiceOption(args, 'backend', BACKENDS);
-  const { net, preprocessing, table } = readModelAndTable('evaluate', modelFile, file, backend);
+  const { net, encoding, table } = readModelAndTable('evaluate', modelFile, file, backend);
   try {
     const targetName = stringOption(args, 'target');
-    if (!preprocessing && targetName === undefined) throw new UsageError(`evaluate: ${modelFile} is a bare network: say which column holds the targets with --target COL`);
-    const prep = preprocessing ?? plainPreprocessing(table, net, targetName, file);
-    const x = encodeInputs(prep, table, file);
-    const y = encodeTargets(prep, table, file);
-    const K = outputWidth(prep);
+    if (!encoding && targetName === undefined) throw new UsageError(`evaluate: ${modelFile} is a bare network: say which column holds the targets with --target COL`);
+    const enc = encoding ?? plainEncoding(table, net, targetName, file);
+    const { records, error } = tableRows(table, file);
+    const x = enc.encodeInputs(records, error, { extraFields: 'ignore' });
+    const y = enc.encodeTargets(records, error);
+    const K = enc.outputWidth;
     const outputs = net.predictBatch(x);
     const { loss } = net.evaluate(x, y);
     console.log(`${file}: ${table.rows.length} rows, ${net.spec.loss} loss ${formatLoss(loss)}`);
-    const t = prep.target;
+    const t = enc.target;
     if (t.kind === 'number') {
       const mse = meanSquaredError(outputs, y);
       const scaled = t.scaler ? ` (on the standardised scale; in ${t.column}'s units ${formatLoss(meanSquaredError(unstandardize(outputs, t.scaler), unstandardize(y, t.scaler)))})` : '';

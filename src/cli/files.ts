@@ -9,7 +9,7 @@ import type { BackendChoice } from '../validate/network-options.js';
 import type { NetworkJSON } from '../persist/json.js';
 import { UsageError } from './args.js';
 import { notText, looksLikeJson } from './sniff.js';
-import { parsePreprocessing, inputWidth, type Preprocessing } from './features.js';
+import { Encoding, type EncodingJSON } from '../model/encoding.js';
 
 export const MODEL_FORMAT = 'backprop-model';
 export const MODEL_VERSION = 1;
@@ -17,7 +17,7 @@ export const MODEL_VERSION = 1;
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
   version: number;
-  preprocessing: Preprocessing;
+  preprocessing: EncodingJSON;
   network: NetworkJSON;
 }
 
@@ -83,8 +83,8 @@ function parseTable(text: string, path: string): CsvTable {
   return table;
 }
 
-export function writeModel(path: string, net: Network, preprocessing: Preprocessing): void {
-  const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, preprocessing, network: net.toJSON() };
+export function writeModel(path: string, net: Network, encoding: Encoding): void {
+  const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, preprocessing: encoding.toJSON(), network: net.toJSON() };
   writeText(path, JSON.stringify(file, null, 1) + '\n', 'model file');
 }
 
@@ -109,7 +109,7 @@ export function readModelAndTable(command: string, modelPath: string, csvPath: s
 
 interface LoadedModel {
   net: Network;
-  preprocessing: Preprocessing | null;
+  encoding: Encoding | null;
 }
 
 function parseModel(text: string, path: string, backend: BackendChoice): LoadedModel {
@@ -124,13 +124,13 @@ function parseModel(text: string, path: string, backend: BackendChoice): LoadedM
     throw new UsageError(`${path}: not a model file: the JSON does not parse (${(e as Error).message})`);
   }
   const o = json as Partial<ModelFile> | null;
-  if (o?.format !== MODEL_FORMAT) return { net: Network.fromJSON(json, { backend }), preprocessing: null };
+  if (o?.format !== MODEL_FORMAT) return { net: Network.fromJSON(json, { backend }), encoding: null };
   if (o.version !== MODEL_VERSION) throw new UsageError(`${path}: model file version ${String(o.version)}; this backprop reads version ${MODEL_VERSION}`);
-  const preprocessing = parsePreprocessing(o.preprocessing, path);
+  const encoding = Encoding.fromJSON(o.preprocessing, path);
   const net = Network.fromJSON(o.network, { backend });
-  if (inputWidth(preprocessing) !== net.inputs) {
+  if (encoding.inputWidth !== net.inputs) {
     net.dispose();
-    throw new UsageError(`${path}: the preprocessing makes ${inputWidth(preprocessing)} inputs but the network takes ${net.inputs}`);
+    throw new UsageError(`${path}: the preprocessing makes ${encoding.inputWidth} inputs but the network takes ${net.inputs}`);
   }
-  return { net, preprocessing };
+  return { net, encoding };
 }

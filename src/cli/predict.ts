@@ -2,7 +2,8 @@
 // --out): the target's value (a class, 0/1 or a number in the target's own units), then the outputs.
 import { parseCommandArgs, stringOption, choiceOption, type CommandSpec } from './args.js';
 import { BACKEND, BACKENDS } from './common-options.js';
-import { encodeInputs, describeOutputs, plainPreprocessing } from './features.js';
+import { describeOutputs, plainEncoding } from './features.js';
+import { tableRows } from '../model/records.js';
 import { checkWritable, readModelAndTable, writeText } from './files.js';
 
 export const PREDICT: CommandSpec = {
@@ -23,11 +24,12 @@ export async function predict(argv: string[]): Promise<void> {
   const backend = choiceOption(args, 'backend', BACKENDS);
   const out = stringOption(args, 'out');
   if (out !== undefined) checkWritable(out, 'predictions file', [modelFile, file]);
-  const { net, preprocessing, table } = readModelAndTable('predict', modelFile, file, backend);
+  const { net, encoding, table } = readModelAndTable('predict', modelFile, file, backend);
   try {
-    const prep = preprocessing ?? plainPreprocessing(table, net, stringOption(args, 'target'), file);
-    const outputs = net.predictBatch(encodeInputs(prep, table, file));
-    const { header, rows } = describeOutputs(prep, outputs, table.rows.length);
+    const enc = encoding ?? plainEncoding(table, net, stringOption(args, 'target'), file);
+    const { records, error } = tableRows(table, file);
+    const outputs = net.predictBatch(enc.encodeInputs(records, error, { extraFields: 'ignore' }));
+    const { header, rows } = describeOutputs(enc, outputs, table.rows.length);
     const text = [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
     if (out === undefined) process.stdout.write(text);
     else {

@@ -6,7 +6,8 @@ import type { ActivationName } from '../registry/activations.js';
 import type { LossName } from '../registry/losses.js';
 import { parseCommandArgs, stringOption, numberOption, listOption, choiceOption, UsageError, type CommandSpec } from './args.js';
 import { BACKEND, BACKENDS, PLOT } from './common-options.js';
-import { fitPreprocessing, encodeInputs, encodeTargets, inputWidth, outputWidth, type Preprocessing } from './features.js';
+import { EncodingBuilder, type Encoding } from '../model/encoding.js';
+import { tableRows } from '../model/records.js';
 import { checkWritable, readTable, writeModel } from './files.js';
 import { Progress, formatLoss } from './progress.js';
 import { reportCurves } from './report.js';
@@ -41,7 +42,7 @@ export const TRAIN: CommandSpec = {
 };
 
 /** The output layer and loss that suit the target: sigmoid for 0/1, softmax for classes, identity for numbers. */
-function outputFor(p: Preprocessing): { activation: ActivationName; loss: LossName } {
+function outputFor(p: Encoding): { activation: ActivationName; loss: LossName } {
   if (p.target.kind === 'binary') return { activation: 'sigmoid', loss: 'binary-cross-entropy' };
   if (p.target.kind === 'classes') return { activation: 'softmax', loss: 'categorical-cross-entropy' };
   return { activation: 'identity', loss: 'mse' };
@@ -72,21 +73,24 @@ export async function train(argv: string[]): Promise<void> {
   if (plot !== undefined) checkWritable(plot, 'plot', [file]);
 
   const table = readTable(file);
-  const prep = fitPreprocessing(table, columns, file);
-  const x = encodeInputs(prep, table, file);
-  const y = encodeTargets(prep, table, file);
+  const { records, error } = tableRows(table, file);
+  const builder = new EncodingBuilder(columns, { columns: table.columns, error, spell: (option, column) => `--${option} ${/^[\w.-]+$/.test(column) ? column : JSON.stringify(column)}` });
+  for (const record of records) builder.add(record);
+  const prep = builder.finish();
+  const x = prep.encodeInputs(records, error);
+  const y = prep.encodeTargets(records, error);
   const output = outputFor(prep);
   const loss = stringOption(args, 'loss') === undefined ? output.loss : choiceOption(args, 'loss', LOSSES);
   const net = await Network.create({
-    layers: [inputWidth(prep), ...hidden.map((units) => ({ units, activation })), { units: outputWidth(prep), activation: output.activation }],
+    layers: [prep.inputWidth, ...hidden.map((units) => ({ units, activation })), { units: prep.outputWidth, activation: output.activation }],
     loss,
     seed,
     backend,
   });
   try {
     const split = randomSplit(table.rows.length, { validation, seed });
-    const I = inputWidth(prep);
-    const K = outputWidth(prep);
+    const I = prep.inputWidth;
+    const K = prep.outputWidth;
     const trainX = takeRows(x, I, split.train);
     const trainY = takeRows(y, K, split.train);
     const valData: [Float32Array, Float32Array] | undefined = split.validation.length

@@ -37,7 +37,7 @@ export class CsvError extends SyntaxError {
 }
 
 /** Values read as missing in a numeric column, besides the empty field. */
-const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', '?']);
+export const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', '?']);
 
 /** Parse CSV text whose first line is the header. Blank lines are skipped. */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {

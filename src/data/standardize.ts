@@ -13,20 +13,43 @@ export interface Scaler {
 /** The mean and sample standard deviation of `values`; a constant column cannot be standardised. */
 export function fitScaler(values: ArrayLike<number>, name = 'values'): Scaler {
   expectArray(values, `fitScaler: ${name}`, 'an array of numbers');
-  const n = values.length;
-  if (n < 2) throw new RangeError(`fitScaler: ${name}: expected at least 2 values, got ${n}`);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
+  const acc = new ScalerAccumulator();
+  for (let i = 0; i < values.length; i++) {
     if (typeof values[i] !== 'number') throw new TypeError(`fitScaler: ${name}: value ${i} is ${describe(values[i])}, expected a number`);
-    sum += values[i];
+    acc.add(values[i]);
   }
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (values[i] - mean) ** 2;
-  const std = Math.sqrt(squares / (n - 1));
-  if (!Number.isFinite(std)) throw new RangeError(`fitScaler: ${name}: the values are not all finite numbers`);
-  if (std === 0) throw new RangeError(`fitScaler: ${name}: every value is ${mean}, so there is no spread to standardise by`);
-  return { mean, std };
+  return acc.finish(`fitScaler: ${name}`);
+}
+
+/**
+ * fitScaler one value at a time, so a scaler can be fitted on rows streamed past once: the mean
+ * as sum / n, the squared deviations by Welford's update (no second pass, no cancellation).
+ */
+export class ScalerAccumulator {
+  private n = 0;
+  private sum = 0;
+  private runningMean = 0;
+  private squares = 0;
+
+  /** Count one value. */
+  add(value: number): void {
+    this.n++;
+    this.sum += value;
+    const before = value - this.runningMean;
+    this.runningMean += before / this.n;
+    this.squares += before * (value - this.runningMean);
+  }
+
+  /** The scaler of the values added; `label` starts the error for too few, non-finite or constant values. */
+  finish(label: string): Scaler {
+    const n = this.n;
+    if (n < 2) throw new RangeError(`${label}: expected at least 2 values, got ${n}`);
+    const mean = this.sum / n;
+    const std = Math.sqrt(this.squares / (n - 1));
+    if (!Number.isFinite(std) || !Number.isFinite(mean)) throw new RangeError(`${label}: the values are not all finite numbers`);
+    if (std === 0) throw new RangeError(`${label}: every value is ${mean}, so there is no spread to standardise by`);
+    return { mean, std };
+  }
 }
 
 /** (x − mean) / std for every value, as a new array. */
