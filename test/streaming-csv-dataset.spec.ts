@@ -156,13 +156,15 @@ describe('csvDataset', () => {
   });
 
   it('trains through fit, with progress counted in rows and bytes', async () => {
-    const progress: Array<{ rows: number; bytes: number }> = [];
+    const progress: Array<{ rows: number; bytes: number; pass: number }> = [];
     const data = await csvDataset(path, { ...choices, validation: 0.2, onProgress: (p) => progress.push(p) });
     const net = await Network.create({ layers: [data.encoding.inputWidth, 8, { units: data.encoding.outputWidth, activation: 'softmax' }], loss: 'categorical-cross-entropy', seed: 1, backend: 'js' });
     const history = await net.fit(data, { epochs: 3, batchSize: 16, learningRate: 0.05, shuffleBuffer: 64, validationData: data.validation!, metrics: ['accuracy'] });
     expect(history.epochs).toBe(3);
     expect(history.valLoss).toHaveLength(3);
     expect(history.loss.every(Number.isFinite)).toBe(true);
-    expect(progress.at(-1)).toEqual({ rows: 300, bytes: new TextEncoder().encode(text).length, totalBytes: new TextEncoder().encode(text).length });
+    const size = new TextEncoder().encode(text).length;
+    // The encoding's pass, then each epoch's training and validation passes: 1 + 3 × 2.
+    expect(progress.at(-1)).toEqual({ rows: 300, bytes: size, totalBytes: size, pass: 6 });
   });
 });

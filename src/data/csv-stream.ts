@@ -51,7 +51,12 @@ export class CsvRecordReader {
   /** Bytes consumed so far: what a progress bar shows. */
   bytesRead = 0;
 
-  constructor(private readonly source: string, private readonly delimiter: number) {}
+  /** 1 for the bytes that end an unquoted field (or must not be in one): the delimiter, LF, CR, the quote. */
+  private readonly special = new Uint8Array(256);
+
+  constructor(private readonly source: string, private readonly delimiter: number) {
+    for (const b of [delimiter, LF, CR, QUOTE]) this.special[b] = 1;
+  }
 
   push(chunk: Uint8Array, onRecord: (r: CsvRecord) => void): void {
     this.bytesRead += chunk.length;
@@ -82,16 +87,21 @@ export class CsvRecordReader {
       this.first = false;
     }
     const record: CsvRecord = { bytes, starts: this.starts, ends: this.ends, count: 0, line: 0 };
+    const special = this.special;
+    let { starts, ends, escaped } = this;
     while (p < n) {
       const recordStart = p;
       let line = this.line;
       let count = 0;
       let quoted = false; // the last field was quoted
       for (;;) {
-        if (count === this.starts.length) this.grow();
+        if (count === starts.length) {
+          this.grow();
+          ({ starts, ends, escaped } = this);
+        }
         if (p < n && bytes[p] === QUOTE) {
           let q = p + 1;
-          let escaped = false;
+          let quotes = false;
           for (;;) {
             if (q >= n) {
               if (atEnd) throw new CsvError(this.source, this.line, 'a quoted field is never closed');
@@ -101,16 +111,16 @@ export class CsvRecordReader {
             if (c === QUOTE) {
               if (q + 1 >= n && !atEnd) return recordStart; // "" may straddle the chunks
               if (bytes[q + 1] !== QUOTE) break;
-              escaped = true;
+              quotes = true;
               q += 2;
               continue;
             }
             if (c === LF) line++;
             q++;
           }
-          this.starts[count] = p + 1;
-          this.ends[count] = q;
-          this.escaped[count] = escaped ? 1 : 0;
+          starts[count] = p + 1;
+          ends[count] = q;
+          escaped[count] = quotes ? 1 : 0;
           count++;
           quoted = true;
           p = q + 1;
@@ -119,17 +129,14 @@ export class CsvRecordReader {
           }
         } else {
           const start = p;
-          let c = 0;
-          while (p < n && (c = bytes[p]) !== delimiter && c !== LF && c !== CR) {
-            if (c === QUOTE) {
-              const field = decoder.decode(bytes.subarray(start, p + 1));
-              throw new CsvError(this.source, line, `a quote in the middle of the unquoted field ${JSON.stringify(field)}; quote the whole field`);
-            }
-            p++;
+          while (p < n && special[bytes[p]] === 0) p++;
+          if (p < n && bytes[p] === QUOTE) {
+            const field = decoder.decode(bytes.subarray(start, p + 1));
+            throw new CsvError(this.source, line, `a quote in the middle of the unquoted field ${JSON.stringify(field)}; quote the whole field`);
           }
-          this.starts[count] = start;
-          this.ends[count] = p;
-          this.escaped[count] = 0;
+          starts[count] = start;
+          ends[count] = p;
+          escaped[count] = 0;
           count++;
           quoted = false;
         }
@@ -154,10 +161,10 @@ export class CsvRecordReader {
       const firstLine = this.line;
       this.line = line;
       // A line with nothing on it is blank, not a record of one empty field.
-      if (count === 1 && !quoted && this.starts[0] === this.ends[0]) continue;
-      for (let i = 0; i < count; i++) if (this.escaped[i]) this.ends[i] = unescapeQuotes(bytes, this.starts[i], this.ends[i]);
-      record.starts = this.starts;
-      record.ends = this.ends;
+      if (count === 1 && !quoted && starts[0] === ends[0]) continue;
+      for (let i = 0; i < count; i++) if (escaped[i]) ends[i] = unescapeQuotes(bytes, starts[i], ends[i]);
+      record.starts = starts;
+      record.ends = ends;
       record.count = count;
       record.line = firstLine;
       onRecord(record);

@@ -45,6 +45,8 @@ export interface CsvProgress {
   bytes: number;
   /** The source's size in bytes, where known (a file, a Blob, a Response with a length). */
   totalBytes: number | null;
+  /** Which pass over the source this is, from 0: this dataset's and its validation's passes counted together, the encoding's first. */
+  pass: number;
 }
 
 /** A dataset of { x, y } Float32Array batches read from a CSV, with what it learned on the way. */
@@ -77,7 +79,7 @@ export async function csvDataset(source: ByteSource, options: CsvDatasetOptions)
   const held = o.validation === undefined ? 0 : fraction(o.validation, `${label}: validation`);
   const seed = wholeNumber(o.seed ?? 1, `${label}: seed`, 0, 0xffffffff);
   const onProgress = optionalFunction<CsvDatasetOptions['onProgress']>(o.onProgress, `${label}: onProgress`);
-  const read: ReadPlan = { source, name, delimiter, label, onProgress };
+  const read: ReadPlan = { source, name, delimiter, label, onProgress, passes: 0 };
   let encoding: Encoding;
   let columns: readonly string[];
   let counts: { train: number; held: number } | null = null;
@@ -111,6 +113,8 @@ interface ReadPlan {
   delimiter: string;
   label: string;
   onProgress: CsvDatasetOptions['onProgress'];
+  /** Passes begun so far (what onProgress reports). */
+  passes: number;
 }
 
 /** Which rows a pass keeps: those not held out (train) or those held out. */
@@ -142,14 +146,18 @@ interface PassHandlers {
  */
 async function* pass(read: ReadPlan, handlers: PassHandlers): AsyncGenerator<void> {
   const { chunks, size } = await openBytes(read.source, `${read.label}: source`);
+  const n = read.passes++;
   let row = 0;
   const reader = new CsvRowReader(read.name, read.delimiter, (r) => handlers.row(r, row++), (columns) => handlers.header(columns));
   for await (const chunk of chunks) {
     reader.push(chunk);
-    read.onProgress?.({ rows: row, bytes: reader.bytesRead, totalBytes: size });
+    read.onProgress?.({ rows: row, bytes: reader.bytesRead, totalBytes: size, pass: n });
     yield;
   }
+  const before = row;
   reader.end();
+  // A last line without a newline ends only now.
+  if (row > before) read.onProgress?.({ rows: row, bytes: reader.bytesRead, totalBytes: size, pass: n });
 }
 
 /** Every column the encoding reads must be in the header; a column it does not know is an error, as for records. */

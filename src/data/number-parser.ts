@@ -24,8 +24,10 @@ const TAB = 9;
  */
 export function parseDecimal(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
-  while (i < end && (bytes[i] === SPACE || bytes[i] === TAB)) i++;
-  while (end > i && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
+  if (i < end && (bytes[i] === SPACE || bytes[i] === TAB || bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) {
+    while (i < end && (bytes[i] === SPACE || bytes[i] === TAB)) i++;
+    while (end > i && (bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
+  }
   if (i === end) return NaN;
   let negative = false;
   const sign = bytes[i];
@@ -34,38 +36,37 @@ export function parseDecimal(bytes: Uint8Array, start: number, end: number): num
     i++;
   }
   let mantissa = 0;
-  let digits = 0; // significant digits in the mantissa (leading zeros do not count)
-  let seen = false; // at least one digit, before or after the point
-  let scale = 0; // power of ten the mantissa is multiplied by
-  let d: number;
+  let d = 0;
+  const first = i;
   while (i < end && (d = bytes[i] - ZERO) >= 0 && d <= 9) {
     mantissa = mantissa * 10 + d;
-    if (mantissa > 0) digits++;
-    seen = true;
     i++;
   }
+  let digits = i - first;
+  let scale = 0; // the power of ten the mantissa is multiplied by
   if (i < end && bytes[i] === DOT) {
-    i++;
+    const point = ++i;
     while (i < end && (d = bytes[i] - ZERO) >= 0 && d <= 9) {
       mantissa = mantissa * 10 + d;
-      if (mantissa > 0) digits++;
-      scale--;
-      seen = true;
       i++;
     }
+    scale = point - i;
+    digits += i - point;
   }
-  if (!seen || digits > MAX_DIGITS) return NaN;
+  if (digits === 0) return NaN;
+  // Leading zeros are not significant: count them out only when the digits look too many.
+  if (digits > MAX_DIGITS && significantDigits(bytes, first, i) > MAX_DIGITS) return NaN;
   if (i < end && (bytes[i] | 0x20) === 101) {
     i++;
     let exponentNegative = false;
     if (i < end && (bytes[i] === MINUS || bytes[i] === PLUS)) exponentNegative = bytes[i++] === MINUS;
     let exponent = 0;
-    const first = i;
+    const from = i;
     while (i < end && (d = bytes[i] - ZERO) >= 0 && d <= 9 && exponent < 1000) {
       exponent = exponent * 10 + d;
       i++;
     }
-    if (i === first) return NaN;
+    if (i === from) return NaN;
     scale += exponentNegative ? -exponent : exponent;
   }
   if (i !== end) return NaN;
@@ -75,4 +76,15 @@ export function parseDecimal(bytes: Uint8Array, start: number, end: number): num
   else if (scale < 0 && scale >= -22) value = mantissa / POWERS[-scale];
   else return NaN;
   return negative ? -value : value;
+}
+
+/** Digits in bytes[from, to) (a mantissa with its point) after the leading zeros. */
+function significantDigits(bytes: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i];
+    if (c === DOT || (count === 0 && c === ZERO)) continue;
+    count++;
+  }
+  return count;
 }
