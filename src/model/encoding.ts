@@ -106,7 +106,12 @@ export class Encoding {
   private readonly targetLookup: Map<string, number> | null;
   private readonly known: Set<string>;
 
-  /** From the parts of its JSON form; EncodingBuilder fits one, Encoding.fromJSON reads one. */
+  /**
+   * From the parts of its JSON form; EncodingBuilder fits one, Encoding.fromJSON reads one.
+   * @param inputs The input columns, in the network's input order.
+   * @param target The column the network predicts.
+   * @param drop Columns the training data had and the model leaves out.
+   */
   constructor(readonly inputs: readonly InputColumn[], readonly target: TargetColumn, readonly drop: readonly string[] = []) {
     this.inputWidth = inputs.reduce((sum, f) => sum + (f.kind === 'dummies' ? f.categories.length : 1), 0);
     this.outputWidth = target.kind === 'classes' ? target.categories.length : 1;

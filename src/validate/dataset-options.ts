@@ -7,14 +7,28 @@ import { matrices, type Matrices, type Widths } from './training-data.js';
 import { describe, optionsObject, wholeNumber } from './values.js';
 
 /** One element of a dataset: an [inputs, targets] row (or rows), or an { x, y } batch; a single output may be a bare number. */
-export type DatasetElement = readonly [Samples, Samples | number] | { x: Samples; y: Samples | number };
+export type DatasetElement = readonly [Samples, Samples | number] | DatasetBatch;
+
+/** A batch of a dataset: inputs and targets as samples, as many rows of each. */
+export interface DatasetBatch {
+  /** The inputs: rows × inputs. */
+  x: Samples;
+  /** The targets: rows × outputs (a bare number for one row of one output). */
+  y: Samples | number;
+}
 
 /**
  * What fit(dataset) reads: a function called once per epoch that returns an async iterable (or
  * a plain iterable) of elements. A `rows` property, where the dataset knows its size, is the
  * n of weightDecay's λ/n.
  */
-export type Dataset = (() => AsyncIterable<DatasetElement> | Iterable<DatasetElement>) & { rows?: number };
+export type Dataset = (() => AsyncIterable<DatasetElement> | Iterable<DatasetElement>) & DatasetSize;
+
+/** What a dataset may say about itself. */
+export interface DatasetSize {
+  /** Rows per epoch, where the dataset knows: weightDecay's n. */
+  rows?: number;
+}
 
 /** fit's options with a dataset: FitOptions without shuffle and validationSplit, with shuffleBuffer and a dataset as validation. */
 export interface DatasetFitOptions extends Omit<FitOptions, 'shuffle' | 'validationSplit' | 'validationData'> {
