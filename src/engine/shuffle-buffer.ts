@@ -46,8 +46,9 @@ export class ShuffleBuffer {
     const i = this.rng.below(this.size);
     const I = this.inputs;
     const K = this.outputs;
-    x.set(this.x.subarray(i * I, (i + 1) * I), xAt);
-    y.set(this.y.subarray(i * K, (i + 1) * K), yAt);
+    // Loops, not set(subarray): a row is short, and a view per row would be garbage per row.
+    for (let k = 0; k < I; k++) x[xAt + k] = this.x[i * I + k];
+    for (let k = 0; k < K; k++) y[yAt + k] = this.y[i * K + k];
     if (!draining) {
       this.hole = i;
       return;

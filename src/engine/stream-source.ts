@@ -4,17 +4,18 @@
 // source is never held. A bad row throws before its batch's step: the network keeps every
 // update before that batch, and none of it.
 import type { Samples } from '../validate/samples.js';
-import { copyRows, isClassLabels, rowCount } from '../validate/samples.js';
+import { copyOfRows, isClassLabels, rowCount } from '../validate/samples.js';
+import { countNonFinite } from '../backends/js/finite.js';
 import type { Dataset, DatasetElement } from '../validate/dataset-options.js';
 import { describe } from '../validate/values.js';
 import type { BatchSource, SourcePosition } from './batch-source.js';
 import type { Engine } from './engine.js';
 import { ShuffleBuffer } from './shuffle-buffer.js';
 
-/** One element being read: its rows as checked samples, and how many have gone into batches. */
+/** One element being read: its rows as checked float32 (rows × width), and how many have gone into batches. */
 interface Pending {
-  x: Samples;
-  y: Samples;
+  x: Float32Array;
+  y: Float32Array;
   rows: number;
   next: number;
   /** The stream's row number of the element's first row. */
@@ -151,16 +152,10 @@ export class StreamSource implements BatchSource {
     return n;
   }
 
-  /** Copy `count` rows of p, checking them, to x at xAt and y at yAt. */
+  /** Copy `count` rows of p (checked when accepted) to x at xAt and y at yAt. */
   private copy(p: Pending, x: Float32Array, xAt: number, y: Float32Array, yAt: number, count: number): void {
-    const I = this.engine.inputs;
-    const K = this.engine.outputs;
-    try {
-      copyRows(p.x, I, x, xAt, 'inputs', p.next, count);
-      copyRows(p.y, K, y, yAt, 'targets', p.next, count);
-    } catch (e) {
-      throw this.located(e, p);
-    }
+    copyFloats(p.x, p.next * this.engine.inputs, x, xAt, count * this.engine.inputs);
+    copyFloats(p.y, p.next * this.engine.outputs, y, yAt, count * this.engine.outputs);
     p.next += count;
     if (p.next === p.rows) this.pending = null;
   }
@@ -179,15 +174,18 @@ export class StreamSource implements BatchSource {
     if (Array.isArray(element) && element.length === 2) [x, y] = element;
     else if (element !== null && typeof element === 'object' && 'x' in element && 'y' in element) ({ x, y } = element as { x: unknown; y: unknown });
     else throw new TypeError(`${this.o.label}: dataset, epoch ${this.epoch}, element ${index}: expected [inputs, targets] or { x, y }, got ${describe(element)}`);
-    const p: Pending = { x: x as Samples, y: y as Samples, rows: 0, next: 0, first: this.rowsIn };
     if (typeof y === 'number') {
       this.scalar[0] = y;
-      p.y = this.scalar;
+      y = this.scalar;
     }
+    const p = { x, y, rows: 0, next: 0, first: this.rowsIn } as unknown as Pending;
     try {
       p.rows = rowCount(x, this.engine.inputs, 'inputs');
       const yRows = rowCount(p.y, this.engine.outputs, 'targets');
       if (yRows !== p.rows) throw new RangeError(`expected as many target rows as input rows, got ${p.rows} inputs and ${yRows} targets`);
+      // Every value checked now, once: a bad element fails before any of its rows trains, and its rows then copy without checks.
+      p.x = checked(p.x, this.engine.inputs, p.rows, 'inputs');
+      p.y = checked(p.y, this.engine.outputs, p.rows, 'targets');
     } catch (e) {
       throw this.located(e, p);
     }
@@ -211,4 +209,19 @@ export class StreamSource implements BatchSource {
       throw new TypeError(`${this.o.label}: metrics: 'accuracy' needs class-label targets (0 or 1, one-hot rows for several outputs); epoch ${this.epoch} has a batch that is not`);
     }
   }
+}
+
+/** The samples as rows × width float32, every value finite: a flat Float32Array as it is once checked, anything else copied (and checked) into one. */
+function checked(value: Samples, width: number, rows: number, label: string): Float32Array {
+  if (value instanceof Float32Array && countNonFinite(value, 0, value.length) === 0) return value;
+  return copyOfRows(value, width, rows, label);
+}
+
+/** count floats from `from` at f to `to` at t: a loop for a few (a row), set() for many. */
+function copyFloats(from: Float32Array, f: number, to: Float32Array, t: number, count: number): void {
+  if (count > 64) {
+    to.set(from.subarray(f, f + count), t);
+    return;
+  }
+  for (let i = 0; i < count; i++) to[t + i] = from[f + i];
 }
