@@ -163,7 +163,10 @@ export class Network {
   async fit(inputs: Samples | Dataset, targets?: Samples | DatasetFitOptions, options: FitOptions = {}): Promise<History> {
     const label = 'fit';
     this.engine.live(label);
-    if (typeof inputs === 'function') return runDatasetFit(this.engine, parseDatasetFit(inputs, targets ?? {}, this.engine, label), label);
+    if (typeof inputs === 'function') {
+      if (Array.isArray(targets) || ArrayBuffer.isView(targets)) throw new TypeError(`${label}: inputs: a function is a dataset, fit(dataset, options), which brings its own targets; got targets as well`);
+      return runDatasetFit(this.engine, parseDatasetFit(inputs, targets ?? {}, this.engine, label), label);
+    }
     const plan = parseFitOptions(options, label);
     return runFit(this.engine, trainingData(plan, inputs, targets as Samples, this.engine, label), plan, label);
   }
