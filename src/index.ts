@@ -1,5 +1,5 @@
 /**
- * The package entry, `backprop`: the Network class, the learning tools (trace, explain,
+ * The package entry, `backprop`: the Network class, Model (a network with its encoding), the learning tools (trace, explain,
  * gradientCheck, custom activations and losses) and the data helpers.
  * @module backprop
  */
@@ -9,8 +9,9 @@ export type { NetworkOptions, LayerSpec, BackendChoice, NetworkSpec } from './va
 export type { StepOptions } from './validate/step-options.js';
 export { NonFiniteError } from './errors.js';
 export type { History } from './engine/fit.js';
-export type { FitOptions, EpochLogs, BatchLogs, EarlyStoppingOptions, LearningRateSchedule, Metric, TrainInWorkerOptions } from './validate/fit-options.js';
+export type { FitOptions, EpochLogs, BatchLogs, EarlyStoppingOptions, LearningRateSchedule, Metric, TrainInWorkerOptions, CheckpointOptions, CheckpointEvery } from './validate/fit-options.js';
 export type { NetworkJSON } from './persist/json.js';
+export type { ModuleOptions, ModuleFormat } from './module/source.js';
 export type { Samples } from './validate/samples.js';
 export type { ActivationName } from './registry/activations.js';
 export type { LossName } from './registry/losses.js';
@@ -31,10 +32,13 @@ export { randomSplit, positionSplit, takeRows, type Split } from './data/split.j
 export { accuracy, confusionMatrix, meanSquaredError, classes } from './data/metrics.js';
 export { shiftImages, type ShiftOptions } from './data/augment.js';
 export { loadMnist, decodeMnist, mnistFile, type Digits } from './data/mnist.js';
+export { Model, type ModelJSON, type ModelEvaluation } from './model/model.js';
+export type { ModelFitOptions } from './model/fit.js';
+export type { ModelData } from './model/records.js';
+export { Encoding, EncodingBuilder, type EncodingJSON, type EncodingChoices, type InputColumn, type TargetColumn, type DataRecord, type EncodeOptions, type Prediction, type RowError } from './model/encoding.js';
 export { setWorkerUrl } from './worker/train-in-worker.js';
 /** @internal The training worker's job runner (src/worker/worker-entry.ts imports it from here, so a page loads the library once). */
 export { runTrainingJob } from './worker/run-job.js';
 export type { Dataset, DatasetElement, DatasetBatch, DatasetSize, DatasetFitOptions } from './validate/dataset-options.js';
 export { csvDataset, type CsvDataset, type CsvDatasetOptions, type CsvProgress } from './data/dataset.js';
 export type { ByteSource, ByteSourceOnce } from './data/byte-source.js';
-export { Encoding, EncodingBuilder, type EncodingJSON, type EncodingChoices, type InputColumn, type TargetColumn, type DataRecord, type RowError, type EncodeOptions, type Prediction } from './model/encoding.js';

@@ -6,6 +6,7 @@ import { Engine, type Evaluation, type LayerGradients, type LayerWeights } from 
 import { runFit, type History } from './engine/fit.js';
 import { runDatasetFit } from './engine/fit-dataset.js';
 import { parseDatasetFit, type Dataset, type DatasetFitOptions } from './validate/dataset-options.js';
+import { checkpointedFit } from './persist/checkpoint.js';
 import type { Random } from './random.js';
 import { jsOnlyReason } from './custom.js';
 import type { Trace } from './trace.js';
@@ -21,6 +22,7 @@ import { networkToJSON, parseNetworkJSON, type NetworkJSON, type SavedNetwork } 
 import { encodeNetwork, decodeNetwork } from './persist/binary.js';
 import { readNetworkFile, writeFileAtomic } from './persist/file.js';
 import { checkSendable, trainInWorker } from './worker/train-in-worker.js';
+import { networkModule, parseModuleOptions, type ModuleOptions } from './module/source.js';
 
 export type { LayerWeights, LayerGradients, Evaluation };
 
@@ -168,7 +170,8 @@ export class Network {
       return runDatasetFit(this.engine, parseDatasetFit(inputs, targets ?? {}, this.engine, label), label);
     }
     const plan = parseFitOptions(options, label);
-    return runFit(this.engine, trainingData(plan, inputs, targets as Samples, this.engine, label), plan, label);
+    const data = trainingData(plan, inputs, targets as Samples, this.engine, label);
+    return plan.checkpoint ? checkpointedFit(this.engine, data, plan, label) : runFit(this.engine, data, plan, label);
   }
 
   /**
@@ -234,6 +237,16 @@ export class Network {
     const label = 'Network.fromJSON';
     const backend = parseLoadOptions(options, label);
     return Network.restore(parseNetworkJSON(json, label), backend, label);
+  }
+
+  /**
+   * The source text of a standalone module (no dependencies, the parameters embedded) exporting
+   * predict(input) and predictBatch(inputs); its outputs equal predict on the JS backend bit for bit.
+   */
+  toModule(options: ModuleOptions = {}): string {
+    const label = 'toModule';
+    this.engine.live(label);
+    return networkModule(this.spec, this.engine.parameters(), parseModuleOptions(options, label), label);
   }
 
   /** The compact binary form: a small header, the parameters as raw float32, a checksum (layout in src/persist/binary.ts). */

@@ -35,7 +35,7 @@ const LAYERS: Array<[name: string, matches: (path: string) => boolean]> = [
   ['backends and registries', (p) => p.startsWith('backends/') || p.startsWith('registry/')],
   ['validation, custom registrations', (p) => p.startsWith('validate/') || p === 'custom.ts'],
   ['engine', (p) => p.startsWith('engine/') || p === 'trace.ts'],
-  ['worker, saved forms and files', (p) => p.startsWith('worker/') || p.startsWith('persist/')],
+  ['worker, saved forms and files', (p) => p.startsWith('worker/') || p.startsWith('persist/') || p.startsWith('module/')],
   ['facade', (p) => p === 'network.ts'],
   ['tools on the facade', (p) => ['explain.ts', 'gradient-check.ts'].includes(p) || p.startsWith('exchange/') || p.startsWith('data/') || p.startsWith('model/')],
   ['command line, package entry', (p) => p.startsWith('cli/') || p === 'index.ts'],

@@ -11,6 +11,7 @@ import { PREDICT } from '../src/cli/predict.js';
 import { EVALUATE } from '../src/cli/evaluate.js';
 import { EXPLAIN } from '../src/cli/explain.js';
 import { DEMO } from '../src/cli/demo.js';
+import { EXPORT } from '../src/cli/export.js';
 import { closest } from '../src/cli/suggest.js';
 import { backprop, ROOT, ADMISSIONS, type Run } from './cli-run.js';
 
@@ -55,12 +56,12 @@ describe('--help', () => {
     const r = backprop('--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: backprop <command>/);
-    for (const c of [TRAIN, PREDICT, EVALUATE, EXPLAIN, DEMO]) expect(r.stdout).toContain(`\n  ${c.name}`);
+    for (const c of [TRAIN, PREDICT, EVALUATE, EXPLAIN, EXPORT, DEMO]) expect(r.stdout).toContain(`\n  ${c.name}`);
     expect(r.stdout).toContain('backprop <command> --help');
     expect(r.stdout).toContain('-v, --version');
   }, 30_000);
 
-  it.each([TRAIN, PREDICT, EVALUATE, EXPLAIN, DEMO].map((spec) => [spec.name, spec] as const))('backprop %s --help: usage, every option on one line with its default, an example', (name, spec) => {
+  it.each([TRAIN, PREDICT, EVALUATE, EXPLAIN, EXPORT, DEMO].map((spec) => [spec.name, spec] as const))('backprop %s --help: usage, every option on one line with its default, an example', (name, spec) => {
     const r = backprop(name, '--help');
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toMatch(new RegExp(`^usage: backprop ${name} `));
@@ -124,7 +125,7 @@ describe('every bad argument: one line, exit code 2, before any file is read', (
     ['demo\'s epochs out of range', ['demo', 'mnist', '--epochs', '0'], 'backprop: demo: --epochs: expected a whole number from 1 to 1000, got "0"'],
     ['a misspelt command', ['traim'], 'backprop: unknown command "traim"; did you mean train? (backprop --help)'],
     ['a transposed command', ['predcit'], 'backprop: unknown command "predcit"; did you mean predict? (backprop --help)'],
-    ['an unknown command', ['frobnicate'], 'backprop: unknown command "frobnicate"; the commands are train, predict, evaluate, explain, demo (backprop --help)'],
+    ['an unknown command', ['frobnicate'], 'backprop: unknown command "frobnicate"; the commands are train, predict, evaluate, explain, export, demo (backprop --help)'],
     ['an option before the command', ['--verbose', 'train'], 'backprop: unknown option --verbose; the options a command takes come after it (backprop <command> --help)'],
   ])('%s', (_what, args, message) => {
     expect(oneLineError(backprop(...args))).toBe(message);

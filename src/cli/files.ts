@@ -1,25 +1,15 @@
-// Reading and writing the CLI's files: CSV tables and model files. A model file is the network's
-// own JSON (Network.toJSON) wrapped with the preprocessing that turns CSV columns into its inputs;
-// a bare network JSON is accepted too, fed the CSV's columns as they are.
+// Reading and writing the CLI's files: CSV tables and model files (Model.toJSON: the network's
+// JSON with the encoding that turns CSV columns into its inputs); a bare network JSON is accepted
+// too, fed the CSV's columns as they are.
 import { accessSync, constants, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseCsv, type CsvTable } from '../data/csv.js';
 import { Network } from '../network.js';
 import type { BackendChoice } from '../validate/network-options.js';
-import type { NetworkJSON } from '../persist/json.js';
 import { UsageError } from './args.js';
 import { notText, looksLikeJson } from './sniff.js';
-import { Encoding, type EncodingJSON } from '../model/encoding.js';
-
-export const MODEL_FORMAT = 'backprop-model';
-export const MODEL_VERSION = 1;
-
-export interface ModelFile {
-  format: typeof MODEL_FORMAT;
-  version: number;
-  preprocessing: EncodingJSON;
-  network: NetworkJSON;
-}
+import type { Encoding } from '../model/encoding.js';
+import { MODEL_FORMAT, modelText, parseModel as parseModelJSON, type Model } from '../model/model.js';
 
 export function readText(path: string, what: string): string {
   let bytes: Buffer;
@@ -83,9 +73,8 @@ function parseTable(text: string, path: string): CsvTable {
   return table;
 }
 
-export function writeModel(path: string, net: Network, encoding: Encoding): void {
-  const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, preprocessing: encoding.toJSON(), network: net.toJSON() };
-  writeText(path, JSON.stringify(file, null, 1) + '\n', 'model file');
+export function writeModel(path: string, model: Model): void {
+  writeText(path, modelText(model), 'model file');
 }
 
 /** The network in a model file (or a bare network JSON), and its preprocessing when it has one. */
@@ -98,13 +87,13 @@ export function readModel(path: string, backend: BackendChoice = 'auto'): Loaded
  * so a CSV where the model belongs and JSON where the CSV belongs is said as such.
  */
 export function readModelAndTable(command: string, modelPath: string, csvPath: string, backend: BackendChoice): LoadedModel & { table: CsvTable } {
-  const modelText = readText(modelPath, 'model file');
+  const modelSource = readText(modelPath, 'model file');
   const csvText = readText(csvPath, 'CSV file');
-  if (!looksLikeJson(modelText) && looksLikeJson(csvText)) {
+  if (!looksLikeJson(modelSource) && looksLikeJson(csvText)) {
     throw new UsageError(`${command}: the arguments look swapped (${csvPath} is a model file, ${modelPath} is not); the model comes first: backprop ${command} ${csvPath} ${modelPath}`);
   }
   const table = parseTable(csvText, csvPath);
-  return { ...parseModel(modelText, modelPath, backend), table };
+  return { ...parseModel(modelSource, modelPath, backend), table };
 }
 
 interface LoadedModel {
@@ -123,14 +112,11 @@ function parseModel(text: string, path: string, backend: BackendChoice): LoadedM
   } catch (e) {
     throw new UsageError(`${path}: not a model file: the JSON does not parse (${(e as Error).message})`);
   }
-  const o = json as Partial<ModelFile> | null;
-  if (o?.format !== MODEL_FORMAT) return { net: Network.fromJSON(json, { backend }), encoding: null };
-  if (o.version !== MODEL_VERSION) throw new UsageError(`${path}: model file version ${String(o.version)}; this backprop reads version ${MODEL_VERSION}`);
-  const encoding = Encoding.fromJSON(o.preprocessing, path);
-  const net = Network.fromJSON(o.network, { backend });
-  if (encoding.inputWidth !== net.inputs) {
-    net.dispose();
-    throw new UsageError(`${path}: the preprocessing makes ${encoding.inputWidth} inputs but the network takes ${net.inputs}`);
+  if ((json as { format?: unknown } | null)?.format !== MODEL_FORMAT) return { net: Network.fromJSON(json, { backend }), encoding: null };
+  try {
+    const model = parseModelJSON(json, backend, path);
+    return { net: model.network, encoding: model.encoding };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return { net, encoding };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `backprop` command: train, predict, evaluate, explain and demo. A mistake in the call or in
+// The `backprop` command: train, predict, evaluate, explain, export and demo. A mistake in the call or in
 // the input files prints one line on stderr and exits 2; nothing prints a stack trace unless
 // BACKPROP_DEBUG is set.
 import { CsvError } from '../data/csv.js';
@@ -12,12 +12,14 @@ import { predict, PREDICT } from './predict.js';
 import { evaluate, EVALUATE } from './evaluate.js';
 import { explainCommand, EXPLAIN } from './explain.js';
 import { demo, DEMO } from './demo.js';
+import { exportCommand, EXPORT } from './export.js';
 
 const COMMANDS: Array<{ spec: CommandSpec; run: (argv: string[]) => Promise<void> }> = [
   { spec: TRAIN, run: train },
   { spec: PREDICT, run: predict },
   { spec: EVALUATE, run: evaluate },
   { spec: EXPLAIN, run: explainCommand },
+  { spec: EXPORT, run: exportCommand },
   { spec: DEMO, run: demo },
 ];
 const NAMES = COMMANDS.map((c) => c.spec.name);

@@ -5,7 +5,8 @@
 import { statSync } from 'node:fs';
 import { Network } from '../network.js';
 import { csvDataset } from '../data/dataset.js';
-import type { Encoding } from '../model/encoding.js';
+import { outputFor } from '../model/fit.js';
+import { Model } from '../model/model.js';
 import type { ActivationName } from '../registry/activations.js';
 import type { LossName } from '../registry/losses.js';
 import type { BackendChoice } from '../validate/network-options.js';
@@ -49,7 +50,7 @@ export function streams(file: string, mode: 'auto' | 'on' | 'off'): boolean {
   }
 }
 
-export async function trainStreaming(file: string, s: TrainSettings, outputFor: (e: Encoding) => { activation: ActivationName; loss: LossName }): Promise<void> {
+export async function trainStreaming(file: string, s: TrainSettings): Promise<void> {
   let size: number;
   try {
     size = statSync(file).size;
@@ -89,7 +90,7 @@ export async function trainStreaming(file: string, s: TrainSettings, outputFor: 
     if (history.valAccuracy.length) parts.push(`validation accuracy ${history.valAccuracy[last].toFixed(3)}`);
     console.log(`after ${history.epochs} epochs (${seconds.toFixed(1)} s): ${parts.join(', ')}`);
     reportCurves(history, s.plot, `${file}: ${shape}`, console.log);
-    writeModel(s.out, net, encoding);
+    writeModel(s.out, new Model(net, encoding, history));
     console.log(`model written to ${s.out}`);
   } finally {
     net.dispose();

@@ -1,13 +1,11 @@
 // backprop train <csv> --target COL …: read a CSV, encode it (dummies, standardisation), train a
 // network with a progress bar, print how it did and a loss chart, and save a model file.
-import { Network } from '../network.js';
-import { randomSplit, takeRows } from '../data/split.js';
 import type { ActivationName } from '../registry/activations.js';
 import type { LossName } from '../registry/losses.js';
 import { parseCommandArgs, stringOption, numberOption, listOption, choiceOption, UsageError, type CommandSpec } from './args.js';
 import { BACKEND, BACKENDS, PLOT } from './common-options.js';
-import { EncodingBuilder, type Encoding } from '../model/encoding.js';
-import { tableRows } from '../model/records.js';
+import { prepareFit } from '../model/fit.js';
+import { Model } from '../model/model.js';
 import { checkWritable, readTable, writeModel } from './files.js';
 import { Progress, formatLoss } from './progress.js';
 import { reportCurves } from './report.js';
@@ -39,17 +37,11 @@ export const TRAIN: CommandSpec = {
     seed: { kind: 'number', min: 0, max: 0xffffffff, integer: true, default: 1, help: 'seeds the initial weights, the split and the batches' },
     backend: BACKEND,
     plot: PLOT,
+    checkpoint: { kind: 'text', value: 'FILE', help: 'keep a checkpoint here every 30 s; the same command run again resumes from it (removed once done)' },
     stream: { kind: 'choice', choices: STREAM_MODES, default: 'auto', help: 'read the CSV as it streams, in flat memory (a pass to fit the encoding, then one per epoch); auto: for files over 256 MB' },
   },
   examples: ['backprop train data/admissions/binary.csv --target admit --categorical rank --standardize gre,gpa --out model.json --plot loss.svg'],
 };
-
-/** The output layer and loss that suit the target: sigmoid for 0/1, softmax for classes, identity for numbers. */
-function outputFor(p: Encoding): { activation: ActivationName; loss: LossName } {
-  if (p.target.kind === 'binary') return { activation: 'sigmoid', loss: 'binary-cross-entropy' };
-  if (p.target.kind === 'classes') return { activation: 'softmax', loss: 'categorical-cross-entropy' };
-  return { activation: 'identity', loss: 'mse' };
-}
 
 export async function train(argv: string[]): Promise<void> {
   const args = parseCommandArgs(argv, TRAIN);
@@ -57,6 +49,7 @@ export async function train(argv: string[]): Promise<void> {
   const target = stringOption(args, 'target')!; // required: the parser has checked
   const out = stringOption(args, 'out')!;
   const plot = stringOption(args, 'plot');
+  const checkpoint = stringOption(args, 'checkpoint');
   const hidden = stringOption(args, 'layers') === 'none' ? [] : listOption(args, 'layers').map((u) => {
     const n = Number(u);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`train: --layers: expected unit counts like 16,8 (or none), got ${JSON.stringify(u)}`);
@@ -70,57 +63,42 @@ export async function train(argv: string[]): Promise<void> {
   const validation = numberOption(args, 'validation');
   const seed = numberOption(args, 'seed');
   const backend = choiceOption(args, 'backend', BACKENDS);
+  let progress: Progress | undefined;
   const columns = { target, categorical: listOption(args, 'categorical'), standardize: listOption(args, 'standardize'), drop: listOption(args, 'drop') };
   // The files are written when training ends; a run should not be lost to a bad path.
   checkWritable(out, 'model file', [file]);
   if (plot !== undefined) checkWritable(plot, 'plot', [file]);
   if (streams(file, choiceOption(args, 'stream', STREAM_MODES))) {
+    if (checkpoint !== undefined) throw new UsageError('train: --checkpoint: a streamed file resumes only by reading it again, which is not done yet; use --stream off');
     const loss = stringOption(args, 'loss') === undefined ? undefined : choiceOption(args, 'loss', LOSSES);
-    return trainStreaming(file, { hidden, activation, epochs, batchSize, learningRate, optimizer, validation, seed, backend, columns, out, plot, loss }, outputFor);
+    return trainStreaming(file, { hidden, activation, epochs, batchSize, learningRate, optimizer, validation, seed, backend, columns, out, plot, loss });
   }
 
   const table = readTable(file);
-  const { records, error } = tableRows(table, file);
-  const builder = new EncodingBuilder(columns, { columns: table.columns, error, spell: (option, column) => `--${option} ${/^[\w.-]+$/.test(column) ? column : JSON.stringify(column)}` });
-  for (const record of records) builder.add(record);
-  const prep = builder.finish();
-  const x = prep.encodeInputs(records, error);
-  const y = prep.encodeTargets(records, error);
-  const output = outputFor(prep);
-  const loss = stringOption(args, 'loss') === undefined ? output.loss : choiceOption(args, 'loss', LOSSES);
-  const net = await Network.create({
-    layers: [prep.inputWidth, ...hidden.map((units) => ({ units, activation })), { units: prep.outputWidth, activation: output.activation }],
-    loss,
-    seed,
-    backend,
-  });
+  const spell = (option: string, column: string) => `--${option} ${/^[\w.-]+$/.test(column) ? column : JSON.stringify(column)}`; // as typed in a shell
+  const job = await prepareFit(table, {
+    ...columns, layers: hidden, activation, loss: stringOption(args, 'loss') === undefined ? undefined : choiceOption(args, 'loss', LOSSES),
+    seed, backend, validation, epochs, batchSize, learningRate, optimizer,
+    onEpochEnd: (epoch, logs) => progress?.update(epoch, logs.loss, logs.valLoss),
+    ...(checkpoint === undefined ? {} : { checkpoint: { path: checkpoint } }),
+  }, 'train', { source: file, spell });
+  const net = job.network;
   try {
-    const split = randomSplit(table.rows.length, { validation, seed });
-    const I = prep.inputWidth;
-    const K = prep.outputWidth;
-    const trainX = takeRows(x, I, split.train);
-    const trainY = takeRows(y, K, split.train);
-    const valData: [Float32Array, Float32Array] | undefined = split.validation.length
-      ? [takeRows(x, I, split.validation), takeRows(y, K, split.validation)]
-      : undefined;
-    const shape = [I, ...hidden, K].join('-');
-    console.log(`${file}: ${split.train.length} training rows, ${split.validation.length} validation rows; ` +
-      `network ${shape} (${activation} hidden, ${output.activation} output, ${loss}) on ${net.kernel}`);
-    const progress = new Progress({ epochs, samples: split.train.length });
+    const shape = [job.encoding.inputWidth, ...hidden, job.encoding.outputWidth].join('-');
+    console.log(`${file}: ${job.trainRows} training rows, ${job.validationRows} validation rows; ` +
+      `network ${shape} (${activation} hidden, ${net.spec.layers[net.layerCount - 1].activation} output, ${net.spec.loss}) on ${net.kernel}`);
+    progress = new Progress({ epochs, samples: job.trainRows });
     const started = performance.now();
-    const history = await net.fit(trainX, trainY, {
-      epochs, batchSize, learningRate, optimizer, validationData: valData,
-      onEpochEnd: (epoch, logs) => progress.update(epoch, logs.loss, logs.valLoss),
-    });
+    const history = await job.run();
     progress.finish();
     const seconds = (performance.now() - started) / 1000;
     const last = history.epochs - 1;
     const parts = [`training loss ${formatLoss(history.loss[last])}`];
-    if (valData) parts.push(`validation loss ${formatLoss(history.valLoss[last])}`);
+    if (job.validationRows) parts.push(`validation loss ${formatLoss(history.valLoss[last])}`);
     if (history.valAccuracy.length) parts.push(`validation accuracy ${history.valAccuracy[last].toFixed(3)}`);
     console.log(`after ${history.epochs} epochs (${seconds.toFixed(1)} s): ${parts.join(', ')}`);
     reportCurves(history, plot, `${file}: ${shape}`, console.log);
-    writeModel(out, net, prep);
+    writeModel(out, new Model(net, job.encoding));
     console.log(`model written to ${out}`);
   } finally {
     net.dispose();

@@ -33,7 +33,7 @@ export async function runDatasetFit(engine: Engine, d: DatasetPlan, label: strin
   engine.packTraining({ x: new Float32Array(0), y: new Float32Array(0), rows: 0, inputsChecked: true }, Math.max(plan.batchSize, arrays), label);
   engine.training = true;
   try {
-    return await runEpochs(engine, source, validation, plan, startState(plan), label);
+    return await runEpochs(engine, source, validation, plan, startState(plan), label, null);
   } finally {
     engine.training = false;
     await source.close();

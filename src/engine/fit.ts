@@ -3,7 +3,7 @@
 // samples already split and checked (src/validate/training-data.ts), so nothing here can fail
 // on an argument; what can fail is training itself (a non-finite loss) or a callback.
 import { NonFiniteError } from '../errors.js';
-import { monitorOf, type BatchLogs, type EpochLogs, type FitPlan, type LearningRateSchedule } from '../validate/fit-options.js';
+import { monitorOf, type BatchLogs, type CheckpointEvery, type EpochLogs, type FitPlan, type LearningRateSchedule } from '../validate/fit-options.js';
 import type { ParsedStep } from '../validate/step-options.js';
 import type { Matrices, TrainingData } from '../validate/training-data.js';
 import { ArraySource, type BatchSource, type SourcePosition } from './batch-source.js';
@@ -77,7 +77,15 @@ export function startState(plan: FitPlan): FitState {
   };
 }
 
-export async function runFit(engine: Engine, data: TrainingData, plan: FitPlan, label: string): Promise<History> {
+/** What a checkpointing fit adds to the loop (src/persist/checkpoint.ts). */
+export interface FitRun {
+  /** The state to run from, called once the data is packed: a resumed run's (the engine already restored) or a fresh one's. */
+  start?: () => FitState;
+  /** Checkpoints: how often, and how to write one (the state's source position just read); also called when the run is aborted. */
+  checkpoint?: { every: CheckpointEvery; save(state: FitState): Promise<void> };
+}
+
+export async function runFit(engine: Engine, data: TrainingData, plan: FitPlan, label: string, run: FitRun = {}): Promise<History> {
   if (engine.training) throw new Error(`${label}: this network is already training; await that fit (or abort it) first`);
   const { train, validation } = data;
   const batchSize = Math.min(plan.batchSize, train.rows);
@@ -85,7 +93,11 @@ export async function runFit(engine: Engine, data: TrainingData, plan: FitPlan, 
   engine.packTraining(train, Math.max(batchSize, validation ? Math.min(validation.rows, CHUNK_ROWS) : 0), label);
   engine.training = true;
   try {
-    return await runEpochs(engine, new ArraySource(engine, train.rows, batchSize, plan.shuffle), validation, plan, startState(plan), label);
+    const source = new ArraySource(engine, train.rows, batchSize, plan.shuffle);
+    const state = run.start?.() ?? startState(plan);
+    state.history.stopped = 'completed'; // a checkpoint written at an abort says 'aborted'
+    if (state.epoch > 0 || state.batch > 0) await source.seek(state.source, state.batch);
+    return await runEpochs(engine, source, validation, plan, state, label, run.checkpoint ? new Checkpoints(run.checkpoint, source) : null);
   } finally {
     engine.training = false;
   }
@@ -97,7 +109,9 @@ export interface StreamedValidation {
 }
 
 /** The epochs themselves, from state `s` on, once every option has been checked and the source is ready. */
-export async function runEpochs(engine: Engine, source: BatchSource, validation: Matrices | StreamedValidation | null, p: FitPlan, s: FitState, label: string): Promise<History> {
+export async function runEpochs(
+  engine: Engine, source: BatchSource, validation: Matrices | StreamedValidation | null, p: FitPlan, s: FitState, label: string, saver: Checkpoints | null,
+): Promise<History> {
   const history = s.history;
   const monitor = monitorOf(p, validation !== null);
   const minDelta = p.stopping?.minDelta ?? 0;
@@ -127,6 +141,8 @@ export async function runEpochs(engine: Engine, source: BatchSource, validation:
       if (n === 0) break;
       if (p.signal?.aborted) {
         history.stopped = 'aborted';
+        // Between two batches a rerun continues right here; before the epoch's first, its order is drawn already: the last checkpoint stands.
+        if (saver && s.batch > 0) await saver.save(s);
         return history;
       }
       let loss: number;
@@ -155,6 +171,7 @@ export async function runEpochs(engine: Engine, source: BatchSource, validation:
         engine.live(label); // the callback may have disposed the network
       }
       if (pacer.dueAfterBatch()) await pause();
+      if (saver !== null && saver.dueAfterBatch()) await saver.save(s);
     }
 
     const epoch = s.epoch;
@@ -197,6 +214,7 @@ export async function runEpochs(engine: Engine, source: BatchSource, validation:
       return history;
     }
     if (pacer.due()) await pause();
+    if (saver !== null && s.epoch < p.epochs && saver.dueAfterEpoch()) await saver.save(s);
   }
   // Unlike Keras, running out of epochs also ends on the best weights: that is what early stopping was asked for.
   if (p.stopping) restoreBest();
@@ -232,6 +250,34 @@ class Pacer {
 
   yielded(): void {
     this.last = this.checked = performance.now();
+  }
+}
+
+/** When checkpoints are due, and writing one with the source's position read at that moment. */
+class Checkpoints {
+  private readonly clock: Pacer | null;
+  private batches = 0;
+  private epochs = 0;
+
+  constructor(private readonly hook: NonNullable<FitRun['checkpoint']>, private readonly source: BatchSource) {
+    this.clock = 'seconds' in hook.every ? new Pacer(hook.every.seconds * 1000) : null;
+  }
+
+  dueAfterBatch(): boolean {
+    const every = this.hook.every;
+    if (this.clock) return this.clock.dueAfterBatch();
+    return 'batches' in every && ++this.batches % every.batches === 0;
+  }
+
+  dueAfterEpoch(): boolean {
+    const every = this.hook.every;
+    return 'epochs' in every && ++this.epochs % every.epochs === 0;
+  }
+
+  async save(state: FitState): Promise<void> {
+    state.source = this.source.position();
+    await this.hook.save(state);
+    this.clock?.yielded();
   }
 }
 

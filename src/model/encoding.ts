@@ -231,7 +231,7 @@ export class EncodingBuilder {
   private stats: Map<string, ColumnStats> | null = null;
   private rows = 0;
   private readonly error: RowError;
-  private readonly spell: (option: 'categorical' | 'drop', column: string) => string;
+  private readonly spell: (option: 'categorical' | 'standardize' | 'drop', column: string) => string;
   private readonly choices: Required<EncodingChoices>;
 
   /**
@@ -239,7 +239,7 @@ export class EncodingBuilder {
    * `error` makes the errors (default: a RangeError naming the record); `spell` writes an option
    * as the user would type it, for the hints (default `categorical: ["x"]`; the CLI's `--categorical x`).
    */
-  constructor(choices: EncodingChoices, options: { columns?: readonly string[]; error?: RowError; spell?: (option: 'categorical' | 'drop', column: string) => string } = {}) {
+  constructor(choices: EncodingChoices, options: { columns?: readonly string[]; error?: RowError; spell?: (option: 'categorical' | 'standardize' | 'drop', column: string) => string } = {}) {
     this.choices = { categorical: [], standardize: [], drop: [], ...choices };
     this.columns = options.columns ?? null;
     this.error = options.error ?? recordError('EncodingBuilder');
@@ -321,7 +321,7 @@ export class EncodingBuilder {
       if (!columns.includes(name)) throw this.error(null, `no column ${JSON.stringify(name)}; the columns are ${columns.join(', ')}`);
     }
     const both = categorical.find((c) => standardize.includes(c));
-    if (both) throw this.error(null, `column ${JSON.stringify(both)} cannot be both categorical and standardized`);
+    if (both) throw this.error(null, `column ${JSON.stringify(both)} is in both ${this.spell('categorical', both)} and ${this.spell('standardize', both)}; a category has no mean to standardise by`);
     if (drop.includes(target)) throw this.error(null, `the target ${JSON.stringify(target)} cannot be dropped`);
     const read = columns.filter((c) => !drop.includes(c));
     if (read.length < 2) throw this.error(null, `no input columns are left besides the target ${JSON.stringify(target)}`);

@@ -7,7 +7,8 @@ import { parseNetworkJSON, type SavedNetwork } from './json.js';
 
 type Fs = typeof import('node:fs/promises');
 
-async function nodeFs(label: string, instead: string): Promise<Fs> {
+/** node:fs/promises, or an error that says what to do instead in a runtime without it. */
+export async function nodeFs(label: string, instead: string): Promise<Fs> {
   if (!isNode()) {
     throw new Error(`${label}: files need Node's file system, which this runtime does not have; ${instead}`);
   }
@@ -22,7 +23,13 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, l
   const fs = await nodeFs(label, 'in a browser use net.toJSON() or net.toBuffer() and store the result yourself (a download, IndexedDB)');
   const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
   try {
-    await fs.writeFile(temporary, data);
+    const file = await fs.open(temporary, 'w');
+    try {
+      await file.writeFile(data);
+      await file.sync(); // on disk before the rename makes it the file: a power cut cannot leave the new name on old blocks
+    } finally {
+      await file.close();
+    }
     await fs.rename(temporary, path);
   } catch (e) {
     await fs.rm(temporary, { force: true }).catch(() => {});

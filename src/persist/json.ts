@@ -55,15 +55,8 @@ export function networkToJSON(spec: NetworkSpec, seed: number, parameters: Float
 }
 
 export function parseNetworkJSON(json: unknown, label: string): SavedNetwork {
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (e) {
-      throw new SyntaxError(`${label}: not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  const o = plainObject(value, label);
+  const o = jsonObject(json, label);
+  if (o.format === 'backprop-model') throw new TypeError(`${label}: this is a model file (a network with its encoding, as backprop train writes): load it with Model.load or Model.fromJSON`);
   if (o.format !== FORMAT) throw new TypeError(`${label}: format: expected '${FORMAT}', got ${describe(o.format)}`);
   if (o.version !== FORMAT_VERSION) {
     throw new RangeError(`${label}: version: this library reads version ${FORMAT_VERSION}, got ${describe(o.version)}`);
@@ -74,6 +67,19 @@ export function parseNetworkJSON(json: unknown, label: string): SavedNetwork {
   const parameters = base64ToFloats(o.parameters, label);
   checkParameters(spec, parameters, label);
   return { spec, seed, parameters };
+}
+
+/** A saved form given as an object or as its JSON text: the object. */
+export function jsonObject(json: unknown, label: string): Record<string, unknown> {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (e) {
+      throw new SyntaxError(`${label}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  return plainObject(value, label);
 }
 
 /** Every field present as the object's own, and nothing else (a `__proto__` key included). */

@@ -65,6 +65,9 @@ export function parseDatasetFit(dataset: unknown, options: unknown, w: Widths, l
   if (rest.validationSplit !== undefined) {
     throw new TypeError(`${label}: validationSplit: a dataset is read as it streams and never held, so no rows can be split off; pass validationData: a second dataset`);
   }
+  if (rest.checkpoint !== undefined) {
+    throw new TypeError(`${label}: checkpoint: a dataset resumes only by reading its rows again, which fit(dataset) does not do yet; checkpoint fit on arrays, or save the network between runs`);
+  }
   if (rest.shuffle !== undefined) {
     throw new TypeError(`${label}: shuffle: a dataset is never held whole; shuffle it through a bounded buffer with shuffleBuffer: n (rows, as tf.data's shuffle)`);
   }

@@ -65,6 +65,43 @@ export type LearningRateSchedule =
       rate: number;
     };
 
+/** How often a checkpoint is written: every n batches, every n epochs, or once at least s seconds have passed (checked between batches). */
+export type CheckpointEvery =
+  | {
+      /** After every n-th batch (a whole number ≥ 1). */
+      batches: number;
+    }
+  | {
+      /** After every n-th epoch (a whole number ≥ 1). */
+      epochs: number;
+    }
+  | {
+      /** After the first batch that ends at least s seconds after the last checkpoint. */
+      seconds: number;
+    };
+
+/**
+ * FitOptions.checkpoint: where fit keeps a checkpoint, so that calling the same fit again after
+ * a crash resumes and ends bit-identical to a run never interrupted. Give `path` (Node) or a
+ * `save`/`load` pair (a browser: IndexedDB, say).
+ */
+export interface CheckpointOptions {
+  /** The checkpoint file (Node); the one before it is kept beside it as `<path>.prev`. */
+  path?: string;
+  /** Store a checkpoint's bytes (replacing the last one), instead of a path. */
+  save?: (bytes: Uint8Array) => void | Promise<void>;
+  /** The bytes `save` stored last, or null/undefined when there are none. */
+  load?: () => Uint8Array | null | undefined | Promise<Uint8Array | null | undefined>;
+  /** Forget the stored checkpoint (called when the run is over unless keep); without it, the finished run's checkpoint is saved instead. */
+  remove?: () => void | Promise<void>;
+  /** How often to write one: `{ batches: n }`, `{ epochs: n }` or `{ seconds: s }` (default `{ seconds: 30 }`). Also written when fit is aborted. */
+  every?: CheckpointEvery;
+  /** Keep the last checkpoint when the run is over (default false: it is removed); calling fit again then returns its result without training. */
+  keep?: boolean;
+  /** Told when a damaged checkpoint was skipped for the one before it, or the kernels differ from the ones it was written with (default console.warn). */
+  onWarning?: (message: string) => void;
+}
+
 /** Options of Network.fit: how long and on what to train, with the optimizer options of StepOptions. */
 export interface FitOptions extends StepOptions {
   /** Passes over the training data (default 1, as Keras). */
@@ -93,6 +130,8 @@ export interface FitOptions extends StepOptions {
   signal?: AbortSignal;
   /** Longest stretch, in ms, fit computes before letting the event loop run (default 15; 0 yields after every batch). */
   yieldEvery?: number;
+  /** Write checkpoints as training goes, and resume from the last one (see CheckpointOptions). */
+  checkpoint?: CheckpointOptions;
 }
 
 /** Options of Network.trainInWorker: fit's options that are data, with onProgress and signal in place of the callbacks. */
@@ -128,6 +167,16 @@ export interface FitPlan {
   onEpochEnd: FitOptions['onEpochEnd'];
   onBatchEnd: FitOptions['onBatchEnd'];
   signal: AbortSignal | undefined;
+  checkpoint: CheckpointPlan | null;
+}
+
+/** FitOptions.checkpoint, checked: a file or a store, how often, whether to keep it, where warnings go. */
+export interface CheckpointPlan {
+  path: string | null;
+  store: { save: NonNullable<CheckpointOptions['save']>; load: NonNullable<CheckpointOptions['load']>; remove: CheckpointOptions['remove'] } | null;
+  every: CheckpointEvery;
+  keep: boolean;
+  onWarning: (message: string) => void;
 }
 
 /** What early stopping and bestEpoch watch: as asked, else valLoss where there is validation data, else loss. */
@@ -143,7 +192,7 @@ const YIELD_MS = 15;
 
 export const FIT_KEYS: readonly string[] = [
   ...STEP_KEYS, 'epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'metrics', 'earlyStopping',
-  'errorThreshold', 'learningRateSchedule', 'onEpochEnd', 'onBatchEnd', 'signal', 'yieldEvery',
+  'errorThreshold', 'learningRateSchedule', 'onEpochEnd', 'onBatchEnd', 'signal', 'yieldEvery', 'checkpoint',
 ];
 // fit's callbacks are known here only to say that functions cannot cross to the worker.
 const WORKER_KEYS: readonly string[] = [...FIT_KEYS, 'onProgress'];
@@ -167,6 +216,7 @@ export function parseFitOptions(options: unknown, label = 'fit', known = FIT_KEY
     onEpochEnd: optionalFunction(o.onEpochEnd, at('onEpochEnd')),
     onBatchEnd: optionalFunction(o.onBatchEnd, at('onBatchEnd')),
     signal: optionalSignal(o.signal, at('signal')),
+    checkpoint: checkpoint(o.checkpoint, at('checkpoint')),
   };
 }
 
@@ -177,6 +227,8 @@ export function parseTrainInWorkerOptions(options: unknown, label: string): {
   data: Record<string, unknown>;
   onProgress: TrainInWorkerOptions['onProgress'];
   signal: AbortSignal | undefined;
+  /** Where the worker's checkpoint warnings go, on this thread. */
+  onWarning: (message: string) => void;
 } {
   const { onProgress, signal, ...rest } = optionsObject(options, WORKER_KEYS, `${label}: options`);
   for (const [key, value] of Object.entries(rest)) {
@@ -185,12 +237,56 @@ export function parseTrainInWorkerOptions(options: unknown, label: string): {
     }
   }
   const { validationData: _held, validationSplit: _split, ...data } = rest;
+  const plan = parseFitOptions(rest, label);
+  if (plan.checkpoint?.store) throw new TypeError(`${label}: checkpoint: save and load are functions, which cannot be sent to the worker; give a path, or use fit`);
+  if (plan.checkpoint) {
+    const { onWarning: _here, ...sent } = rest.checkpoint as CheckpointOptions;
+    data.checkpoint = sent;
+  }
   return {
-    plan: parseFitOptions(rest, label),
+    plan,
     data,
     onProgress: optionalFunction(onProgress, `${label}: onProgress`),
     signal: optionalSignal(signal, `${label}: signal`, true),
+    onWarning: plan.checkpoint?.onWarning ?? ((message) => console.warn(message)),
   };
+}
+
+/** Checkpoints every 30 s by default: writing one takes milliseconds, and a crash loses at most half a minute. */
+const CHECKPOINT_SECONDS = 30;
+
+function checkpoint(value: unknown, label: string): CheckpointPlan | null {
+  if (value === undefined) return null;
+  const o = optionsObject(value, ['path', 'save', 'load', 'remove', 'every', 'keep', 'onWarning'], label);
+  const store = o.save !== undefined || o.load !== undefined || o.remove !== undefined;
+  if (o.path !== undefined && store) throw new TypeError(`${label}: expected either path or save and load, got both`);
+  if (o.path === undefined && !store) throw new TypeError(`${label}: expected path (a file) or save and load (a store of bytes), got neither`);
+  if (o.path !== undefined && (typeof o.path !== 'string' || o.path === '')) throw new TypeError(`${label}.path: expected a file path, got ${describe(o.path)}`);
+  let save, load;
+  if (store) {
+    save = optionalFunction<NonNullable<CheckpointOptions['save']>>(o.save, `${label}.save`);
+    load = optionalFunction<NonNullable<CheckpointOptions['load']>>(o.load, `${label}.load`);
+    if (!save || !load) throw new TypeError(`${label}: expected both save and load functions, got ${save ? 'no load' : 'no save'}`);
+  }
+  return {
+    path: (o.path as string | undefined) ?? null,
+    store: save && load ? { save, load, remove: optionalFunction<CheckpointOptions['remove']>(o.remove, `${label}.remove`) } : null,
+    every: checkpointEvery(o.every, `${label}.every`),
+    keep: boolean(o.keep ?? false, `${label}.keep`),
+    onWarning: optionalFunction<(message: string) => void>(o.onWarning, `${label}.onWarning`) ?? ((message) => console.warn(message)),
+  };
+}
+
+function checkpointEvery(value: unknown, label: string): CheckpointEvery {
+  if (value === undefined) return { seconds: CHECKPOINT_SECONDS };
+  const o = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (Array.isArray(value) || keys.length !== 1 || !['batches', 'epochs', 'seconds'].includes(keys[0])) {
+    throw new TypeError(`${label}: expected one of { batches: n }, { epochs: n }, { seconds: s }, got ${describe(value)}`);
+  }
+  if ('seconds' in o) return { seconds: nonNegative(o.seconds, `${label}.seconds`) };
+  if ('batches' in o) return { batches: wholeNumber(o.batches, `${label}.batches`, 1) };
+  return { epochs: wholeNumber(o.epochs, `${label}.epochs`, 1) };
 }
 
 function milliseconds(value: unknown, label: string): number {

@@ -38,5 +38,6 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'epoch'; epoch: number; logs: EpochLogs }
+  | { type: 'warning'; message: string }
   | { type: 'done'; history: History; parameters: Float32Array; rng: [number, number, number, number]; optimizer: OptimizerState }
   | { type: 'error'; name: string; message: string; detail?: string };

@@ -4,6 +4,7 @@
 // bundle beside it rather than carrying a second copy of the library.
 import { Engine } from '../engine/engine.js';
 import { runFit } from '../engine/fit.js';
+import { checkpointedFit } from '../persist/checkpoint.js';
 import { NonFiniteError } from '../errors.js';
 import { parseFitOptions, type EpochLogs } from '../validate/fit-options.js';
 import { KERNEL_BUILDS, type KernelBuild } from '../backends/wasm/module.js';
@@ -18,7 +19,9 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, post
       signal,
       onEpochEnd: (epoch: number, logs: EpochLogs) => post({ type: 'epoch', epoch, logs }),
     };
-    const history = await runFit(engine, job.data, plan, job.label);
+    // A checkpoint's warnings are the caller's to show: its onWarning stayed on its thread.
+    if (plan.checkpoint) plan.checkpoint.onWarning = (message) => post({ type: 'warning', message });
+    const history = await (plan.checkpoint ? checkpointedFit : runFit)(engine, job.data, plan, job.label);
     const parameters = engine.parameters();
     const optimizer = engine.optimizerState();
     post({ type: 'done', history, parameters, rng: engine.rng.state, optimizer }, [parameters.buffer, optimizer.vectors.buffer] as ArrayBuffer[]);

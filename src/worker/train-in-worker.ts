@@ -34,6 +34,8 @@ export interface WorkerRequest {
   data: Record<string, unknown>;
   onProgress: TrainInWorkerOptions['onProgress'];
   signal: AbortSignal | undefined;
+  /** Where a checkpoint's warnings from the worker go. */
+  onWarning?: (message: string) => void;
 }
 
 interface WorkerHandle {
@@ -80,7 +82,7 @@ export async function trainInWorker(engine: Engine, data: TrainingData, request:
 
 type Done = Extract<FromWorker, { type: 'done' }>;
 
-function run(job: TrainingJob, { onProgress: progress, signal: abort }: WorkerRequest, label: string): Promise<Done> {
+function run(job: TrainingJob, { onProgress: progress, signal: abort, onWarning }: WorkerRequest, label: string): Promise<Done> {
   const abortFlag = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : null;
   const { train, validation } = job.data;
   // Views may share a buffer (a validation split is a view of the copied inputs): each is transferred once.
@@ -123,6 +125,9 @@ function run(job: TrainingJob, { onProgress: progress, signal: abort }: WorkerRe
             } catch (e) {
               settle(() => reject(e));
             }
+            return;
+          case 'warning':
+            onWarning?.(m.message);
             return;
           case 'done':
             settle(() => resolve(m));
