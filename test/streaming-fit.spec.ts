@@ -183,6 +183,8 @@ describe('fit(dataset): errors and ends', () => {
     await expect(net.fit(data, { shuffleBuffer: -1 })).rejects.toThrow('fit: shuffleBuffer: expected a whole number ≥ 0, got number -1');
     await expect(net.fit(data, { earlyStopping: { monitor: 'valLoss' } })).rejects.toThrow("'valLoss' needs validationData");
     await expect(net.fit(data, { batchsize: 3 } as never)).rejects.toThrow('fit: options: unknown option "batchsize"');
+    await expect(net.fit(data, { checkpoint: { path: 'run.ckpt' } })).rejects.toThrow('fit: checkpoint: a dataset resumes only by reading its rows again');
+    await expect(net.fit(data, Y as never)).rejects.toThrow('fit: inputs: a function is a dataset, fit(dataset, options), which brings its own targets; got targets as well');
     await expect(net.fit((() => 42) as never, {})).rejects.toThrow('fit: dataset: expected a function returning an async iterable (or iterable) of [inputs, targets] or { x, y }, but it returned number 42');
     await expect(net.fit(async function* () { yield 7 as never; }, {})).rejects.toThrow('fit: dataset, epoch 1, element 0: expected [inputs, targets] or { x, y }, got number 7');
     expect(log.pulled).toBe(0);
