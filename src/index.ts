@@ -40,3 +40,6 @@ export { decodeIdx, loadIdx, idxDigits, type IdxArray, type IdxType } from './da
 export { setWorkerUrl } from './worker/train-in-worker.js';
 /** @internal The training worker's job runner (src/worker/worker-entry.ts imports it from here, so a page loads the library once). */
 export { runTrainingJob } from './worker/run-job.js';
+export type { Dataset, DatasetElement, DatasetBatch, DatasetSize, DatasetFitOptions } from './validate/dataset-options.js';
+export { csvDataset, type CsvDataset, type CsvDatasetOptions, type CsvProgress } from './data/dataset.js';
+export type { ByteSource, ByteSourceOnce } from './data/byte-source.js';

@@ -4,6 +4,8 @@
 import type { BackendName } from './backends/backend.js';
 import { Engine, type Evaluation, type LayerGradients, type LayerWeights } from './engine/engine.js';
 import { runFit, type History } from './engine/fit.js';
+import { runDatasetFit } from './engine/fit-dataset.js';
+import { parseDatasetFit, type Dataset, type DatasetFitOptions } from './validate/dataset-options.js';
 import { checkpointedFit } from './persist/checkpoint.js';
 import type { Random } from './random.js';
 import { jsOnlyReason } from './custom.js';
@@ -155,12 +157,22 @@ export class Network {
     return this.engine.step(this.loadBatch(inputs, targets, 'trainStep'), step, 'trainStep');
   }
 
-  /** Train for some epochs of minibatch gradient descent. */
-  async fit(inputs: Samples, targets: Samples, options: FitOptions = {}): Promise<History> {
+  /**
+   * Train for some epochs of minibatch gradient descent: on arrays, or on a dataset (a function
+   * returning an async iterable of [inputs, targets] rows or { x, y } batches, called once per
+   * epoch), read as it streams and never held: see DatasetFitOptions.
+   */
+  async fit(inputs: Samples, targets: Samples, options?: FitOptions): Promise<History>;
+  async fit(dataset: Dataset, options?: DatasetFitOptions): Promise<History>;
+  async fit(inputs: Samples | Dataset, targets?: Samples | DatasetFitOptions, options: FitOptions = {}): Promise<History> {
     const label = 'fit';
     this.engine.live(label);
+    if (typeof inputs === 'function') {
+      if (Array.isArray(targets) || ArrayBuffer.isView(targets)) throw new TypeError(`${label}: inputs: a function is a dataset, fit(dataset, options), which brings its own targets; got targets as well`);
+      return runDatasetFit(this.engine, parseDatasetFit(inputs, targets ?? {}, this.engine, label), label);
+    }
     const plan = parseFitOptions(options, label);
-    const data = trainingData(plan, inputs, targets, this.engine, label);
+    const data = trainingData(plan, inputs, targets as Samples, this.engine, label);
     return plan.checkpoint ? checkpointedFit(this.engine, data, plan, label) : runFit(this.engine, data, plan, label);
   }
 

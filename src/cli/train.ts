@@ -9,10 +9,12 @@ import { Model } from '../model/model.js';
 import { checkWritable, readTable, writeModel } from './files.js';
 import { Progress, formatLoss } from './progress.js';
 import { reportCurves } from './report.js';
+import { streams, trainStreaming } from './train-stream.js';
 
 const HIDDEN: readonly ActivationName[] = ['relu', 'tanh', 'sigmoid', 'leaky-relu', 'identity'];
 const LOSSES: readonly LossName[] = ['quadratic', 'mse', 'binary-cross-entropy', 'categorical-cross-entropy'];
 const OPTIMIZERS = ['momentum', 'sgd', 'adam', 'rmsprop'] as const;
+const STREAM_MODES = ['auto', 'on', 'off'] as const;
 
 export const TRAIN: CommandSpec = {
   name: 'train',
@@ -37,6 +39,7 @@ export const TRAIN: CommandSpec = {
     backend: BACKEND,
     plot: PLOT,
     checkpoint: { kind: 'text', value: 'FILE', help: 'keep a checkpoint here every 30 s; the same command run again resumes from it (removed once done)' },
+    stream: { kind: 'choice', choices: STREAM_MODES, default: 'auto', help: 'read the CSV as it streams, in flat memory (a pass to fit the encoding, then one per epoch); auto: for files over 256 MB' },
   },
   examples: ['backprop train data/admissions/binary.csv --target admit --categorical rank --standardize gre,gpa --out model.json --plot loss.svg'],
 };
@@ -67,6 +70,11 @@ export async function train(argv: string[]): Promise<void> {
   // The files are written when training ends; a run should not be lost to a bad path.
   checkWritable(out, 'model file', [file]);
   if (plot !== undefined) checkWritable(plot, 'plot', [file]);
+  if (streams(file, choiceOption(args, 'stream', STREAM_MODES))) {
+    if (checkpoint !== undefined) throw new UsageError('train: --checkpoint: a streamed file resumes only by reading it again, which is not done yet; use --stream off');
+    const loss = stringOption(args, 'loss') === undefined ? undefined : choiceOption(args, 'loss', LOSSES);
+    return trainStreaming(file, { hidden, activation, epochs, batchSize, learningRate, optimizer, validation, seed, backend, columns, out, plot, loss });
+  }
 
   const table = readTable(file);
   const spell = (option: string, column: string) => `--${option} ${/^[\w.-]+$/.test(column) ? column : JSON.stringify(column)}`; // as typed in a shell

@@ -7,7 +7,7 @@ import { monitorOf, type BatchLogs, type CheckpointEvery, type EpochLogs, type F
 import type { ParsedStep } from '../validate/step-options.js';
 import type { Matrices, TrainingData } from '../validate/training-data.js';
 import { ArraySource, type BatchSource, type SourcePosition } from './batch-source.js';
-import type { Engine } from './engine.js';
+import type { Engine, Evaluation } from './engine.js';
 import { CHUNK_ROWS } from './layout.js';
 
 /** What fit and trainInWorker return: one entry per epoch in each list. */
@@ -103,9 +103,14 @@ export async function runFit(engine: Engine, data: TrainingData, plan: FitPlan, 
   }
 }
 
+/** Validation read as it streams (a dataset): the loss and accuracy over it after an epoch. */
+export interface StreamedValidation {
+  evaluate(): Promise<Evaluation>;
+}
+
 /** The epochs themselves, from state `s` on, once every option has been checked and the source is ready. */
-async function runEpochs(
-  engine: Engine, source: BatchSource, validation: Matrices | null, p: FitPlan, s: FitState, label: string, saver: Checkpoints | null,
+export async function runEpochs(
+  engine: Engine, source: BatchSource, validation: Matrices | StreamedValidation | null, p: FitPlan, s: FitState, label: string, saver: Checkpoints | null,
 ): Promise<History> {
   const history = s.history;
   const monitor = monitorOf(p, validation !== null);
@@ -175,7 +180,7 @@ async function runEpochs(
     history.learningRate.push(s.learningRate);
     if (p.accuracy) history.accuracy.push((logs.accuracy = s.correct / s.seen));
     if (validation) {
-      const v = engine.evaluate(validation.x, validation.y, validation.rows, `${label}: validationData: inputs`);
+      const v = 'evaluate' in validation ? await validation.evaluate() : engine.evaluate(validation.x, validation.y, validation.rows, `${label}: validationData: inputs`);
       history.valLoss.push((logs.valLoss = v.loss));
       if (v.accuracy !== undefined) history.valAccuracy.push((logs.valAccuracy = v.accuracy));
     }

@@ -118,10 +118,11 @@ function floats(base64: string): number[] {
 }
 
 describe.skipIf(SKIP)('the browser bundle', () => {
-  it('is one self-contained ES module under 60 KB gzipped, picked by the "browser" export condition', async () => {
+  // 72 KB since Model, checkpoints, fit(dataset) and csvDataset (66.5 KB gzipped without csvDataset, 70.7 KB with it): the lead's call.
+  it('is one self-contained ES module under 72 KB gzipped, picked by the "browser" export condition', async () => {
     const bytes = readFileSync(BUNDLE);
     const gzipped = gzipSync(bytes, { level: 9 }).length;
-    expect(gzipped, `gzipped size ${gzipped} bytes`).toBeLessThan(60 * 1024);
+    expect(gzipped, `gzipped size ${gzipped} bytes`).toBeLessThan(72 * 1024);
     // No static import left (minified: import{…}from"…" or import"…"); Node built-ins only as import(variable).
     expect(bytes.toString('utf8')).not.toMatch(/(^|[;}\s])import\s*[{"'*]|from\s*"node:/);
     // A bundler targeting browsers that imports the package by name gets the bundle. (esbuild does
