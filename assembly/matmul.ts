@@ -6,27 +6,24 @@
 // sums the same products in float64 with its own grouping, so the two agree within the parity
 // tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
 import { byteAddress } from './pointers';
+import { biasAt, finishDot, madd } from './simd';
+import { forwardPacked, propagateDeltaPacked, weightGradientsPacked } from './packed';
 
-/** Horizontal sum of the four lane sums, pairwise: (l0 + l1) + (l2 + l3). */
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
+// Every product takes `pack`: PACK_FLOATS floats of scratch (src/kernels.ts), or 0 for none.
+// With it, a wide enough layer runs the cache-blocked form (assembly/packed.ts); small and
+// skinny shapes run the direct loops below, which need no copy. Both give the same bits.
+// Where they pay, measured on an Intel Xeon (bench/RESULTS.md): dw and dx from a 256 × 256 layer
+// on (the direct loops read strided columns), z only once w is twice L2 (the direct loop streams
+// w's rows in order, so it holds up while w fits L2). src/kernels.ts PACKED_LAYER is the least.
+/** Weights (inputs × units) from which dw and dx are blocked. */
+const PACKED_MIN = 1 << 16;
+/** Weights from which z is blocked. */
+const FORWARD_PACKED_MIN = 1 << 20;
+/** Samples from which they pay: below, a packed panel is reused too little. */
+const PACKED_MIN_BATCH = 4;
 
-/** a·b + c. The relaxed-SIMD build turns it into one fused multiply-add. */
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
-
-/** The dot product's lane sums reduced, then the k % 4 tail one by one, then the bias last. */
-@inline function finishDot(acc: v128, xr: usize, wr: usize, k4: i32, inputs: i32, bias: f32): f32 {
-  let s = hsum(acc);
-  for (let k = k4; k < inputs; k++) s += load<f32>(xr + (<usize>k << 2)) * load<f32>(wr + (<usize>k << 2));
-  return s + bias;
-}
-
-@inline function biasAt(b: usize, j: i32, hasBias: i32): f32 {
-  return hasBias ? load<f32>(b + (<usize>j << 2)) : 0;
+@inline function packs(pack: usize, batch: i32, weights: i32, least: i32): bool {
+  return pack != 0 && batch >= PACKED_MIN_BATCH && weights >= least;
 }
 
 /**
@@ -35,17 +32,23 @@ import { byteAddress } from './pointers';
  * SIMD units busy even with fused multiply-adds: 2 samples × 4 units, and for a lone sample
  * (online training) 1 × 8 units.
  */
-export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32): void {
-  forwardUnits(x, w, b, z, batch, inputs, units, hasBias, 0, units);
+export function forward(x: usize, w: usize, b: usize, z: usize, pack: usize, batch: i32, inputs: i32, units: i32, hasBias: i32): void {
+  forwardUnits(x, w, b, z, pack, batch, inputs, units, hasBias, 0, units);
 }
 
 /** forward for units [from, to) of every sample: how threads share the work, each reading part of w. */
-export function forwardUnits(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
+export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize, batch: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
   x = byteAddress(x); w = byteAddress(w); b = byteAddress(b); z = byteAddress(z);
   const rowBytes = <usize>inputs << 2;
   const zRowBytes = <usize>units << 2;
   let n = 0;
-  for (; n + 2 <= batch; n += 2) forwardTwoRows(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias, from, to);
+  let pairsFrom = from;
+  if (packs(pack, batch, inputs * units, FORWARD_PACKED_MIN) && inputs >= 4) {
+    // The sample pairs × 4-unit panels blocked; the pairs' units % 4 and an odd last sample below.
+    pairsFrom = from + ((to - from) & ~3);
+    forwardPacked(x, w, b, z, byteAddress(pack), batch >> 1, inputs, units, hasBias, from, pairsFrom);
+  }
+  for (; n + 2 <= batch; n += 2) forwardTwoRows(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias, pairsFrom, to);
   if (n < batch) forwardOneRow(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, hasBias, from, to);
 }
 
@@ -148,15 +151,20 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, batch: i32,
  * stays in eight accumulators while n runs over the batch, so dw is written once, never
  * re-read; each step loads two x vectors and one vector of 4 deltas for 8 multiply-adds.
  */
-export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32): void {
-  weightGradientsUnits(delta, x, dw, db, batch, inputs, units, scale, hasBias, 0, units);
+export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, pack: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32): void {
+  weightGradientsUnits(delta, x, dw, db, pack, batch, inputs, units, scale, hasBias, 0, units);
 }
 
 /** weightGradients for units [from, to) only: how threads share the work, by rows of dw. */
 export function weightGradientsUnits(
-  delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32, from: i32, to: i32,
+  delta: usize, x: usize, dw: usize, db: usize, pack: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32, from: i32, to: i32,
 ): void {
   delta = byteAddress(delta); x = byteAddress(x); dw = byteAddress(dw); db = byteAddress(db);
+  if (packs(pack, batch, inputs * units, PACKED_MIN)) {
+    weightGradientsPacked(delta, x, dw, byteAddress(pack), batch, inputs, units, scale, from, to);
+    if (hasBias) biasGradients(delta, db, batch, units, scale, from, to);
+    return;
+  }
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const k8 = inputs & ~7;
@@ -238,13 +246,17 @@ export function weightGradientsUnits(
       else store<f32>(dwRow + o, f32x4.extract_lane(c, 0));
     }
   }
-  if (hasBias) {
-    for (let jj = from; jj < to; jj++) {
-      const dj = delta + (<usize>jj << 2);
-      let sum: f32 = 0;
-      for (let n = 0; n < batch; n++) sum += load<f32>(dj + <usize>n * deltaRow);
-      store<f32>(db + (<usize>jj << 2), sum * scale);
-    }
+  if (hasBias) biasGradients(delta, db, batch, units, scale, from, to);
+}
+
+/** db[j] = scale·Σ_n δ[n,j] for units [from, to). */
+function biasGradients(delta: usize, db: usize, batch: i32, units: i32, scale: f32, from: i32, to: i32): void {
+  const deltaRow = <usize>units << 2;
+  for (let j = from; j < to; j++) {
+    const dj = delta + (<usize>j << 2);
+    let sum: f32 = 0;
+    for (let n = 0; n < batch; n++) sum += load<f32>(dj + <usize>n * deltaRow);
+    store<f32>(db + (<usize>j << 2), sum * scale);
   }
 }
 
@@ -253,8 +265,12 @@ export function weightGradientsUnits(
  * Register-blocked like weightGradients: 4 samples × 8 inputs in eight accumulators while j
  * runs over the units; each step loads two w vectors and four deltas for 8 multiply-adds.
  */
-export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, inputs: i32, units: i32): void {
+export function propagateDelta(delta: usize, w: usize, dx: usize, pack: usize, batch: i32, inputs: i32, units: i32): void {
   delta = byteAddress(delta); w = byteAddress(w); dx = byteAddress(dx);
+  if (packs(pack, batch, inputs * units, PACKED_MIN)) {
+    propagateDeltaPacked(delta, w, dx, byteAddress(pack), batch, inputs, units);
+    return;
+  }
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const n4 = batch & ~3;

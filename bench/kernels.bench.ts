@@ -12,6 +12,7 @@ import { Bench } from 'tinybench';
 import { createBackend } from '../src/backends/index.js';
 import { KERNEL_BUILDS, buildSupported, type KernelBuild } from '../src/backends/wasm/module.js';
 import { Random } from '../src/index.js';
+import { PACK_FLOATS } from '../src/kernels.js';
 import { machineLines, markdownTable, packageVersion, writeSection } from './report.js';
 import { loadTfjs, type Tensor } from './mnist.js';
 
@@ -49,7 +50,8 @@ function ourProducts(backendName: 'wasm' | 'js', build?: KernelBuild): Record<Pr
   const dw = delta + BATCH * UNITS;
   const db = dw + UNITS * INPUTS;
   const dx = db + UNITS;
-  backend.reserve(dx + BATCH * INPUTS);
+  const pack = dx + BATCH * INPUTS;
+  backend.reserve(pack + PACK_FLOATS);
   const f32 = backend.f32;
   f32.set(X, x);
   f32.set(W, w);
@@ -57,9 +59,9 @@ function ourProducts(backendName: 'wasm' | 'js', build?: KernelBuild): Record<Pr
   f32.set(DELTA, delta);
   const k = backend.kernels;
   return {
-    forward: () => k.forward(x, w, b, z, BATCH, INPUTS, UNITS, 1),
-    weightGradients: () => k.weightGradients(delta, x, dw, db, BATCH, INPUTS, UNITS, 1 / BATCH, 1),
-    propagateDelta: () => k.propagateDelta(delta, w, dx, BATCH, INPUTS, UNITS),
+    forward: () => k.forward(x, w, b, z, pack, BATCH, INPUTS, UNITS, 1),
+    weightGradients: () => k.weightGradients(delta, x, dw, db, pack, BATCH, INPUTS, UNITS, 1 / BATCH, 1),
+    propagateDelta: () => k.propagateDelta(delta, w, dx, pack, BATCH, INPUTS, UNITS),
   };
 }
 

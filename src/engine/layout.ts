@@ -1,5 +1,6 @@
 import type { ActivationEntry } from '../registry/activations.js';
 import { MAX_STATE_VECTORS } from '../registry/optimizers.js';
+import { PACK_FLOATS, PACKED_LAYER } from '../kernels.js';
 
 /** A weighted layer's shape as the network sees it. */
 export interface LayerShape {
@@ -41,6 +42,8 @@ export class Layout {
   readonly params: number;
   readonly grads: number;
   readonly state: number;
+  /** The products' packing buffers, PACK_FLOATS per thread, when a layer is wide enough to use them; else 0 (none). */
+  readonly pack: number;
   readonly layers: LayerOffsets[];
   /** Batch buffers; valid for batches up to `capacity` rows. */
   input = 0;
@@ -54,7 +57,7 @@ export class Layout {
   /** Batch buffers start here: above the packed training set, if any. */
   private batchStart: number;
 
-  constructor(base: number, readonly shapes: readonly LayerShape[], readonly hasBias: boolean) {
+  constructor(base: number, readonly shapes: readonly LayerShape[], readonly hasBias: boolean, threads = 1) {
     this.params = align(base);
     let p = this.params;
     const placed: Array<{ weights: number; bias: number }> = [];
@@ -68,7 +71,10 @@ export class Layout {
     this.paramCount = p - this.params;
     this.grads = align(p);
     this.state = align(this.grads + this.paramCount);
-    this.dataStart = align(this.state + MAX_STATE_VECTORS * this.paramCount);
+    const stateEnd = align(this.state + MAX_STATE_VECTORS * this.paramCount);
+    const wide = shapes.some((s) => s.inputs * s.units >= PACKED_LAYER);
+    this.pack = wide ? stateEnd : 0;
+    this.dataStart = wide ? align(stateEnd + threads * PACK_FLOATS) : stateEnd;
     this.batchStart = this.dataStart;
     const shift = this.grads - this.params;
     this.layers = placed.map(({ weights, bias }) => ({

@@ -15,7 +15,7 @@ export function forwardPass(backend: Backend, layout: Layout, rows: number): num
   for (let i = 0; i < layout.shapes.length; i++) {
     const s = layout.shapes[i];
     const l = layout.layers[i];
-    k.forward(x, l.weights, l.bias, l.z, rows, s.inputs, s.units, hasBias);
+    k.forward(x, l.weights, l.bias, l.z, layout.pack, rows, s.inputs, s.units, hasBias);
     const f = s.activation;
     // Hook: an activation from registerActivation runs its TypeScript function (custom-loops.ts).
     if (f.custom) customForward(backend.f32, f, l.z, l.a, rows, s.units);
@@ -52,11 +52,11 @@ export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, 
     const s = layout.shapes[i];
     const l = layout.layers[i];
     const x = i === 0 ? layout.input : layout.layers[i - 1].a;
-    k.weightGradients(l.delta, x, l.gradWeights, l.gradBias, rows, s.inputs, s.units, scale, hasBias);
+    k.weightGradients(l.delta, x, l.gradWeights, l.gradBias, layout.pack, rows, s.inputs, s.units, scale, hasBias);
     if (i > 0) {
       const below = layout.layers[i - 1];
       const belowShape = layout.shapes[i - 1];
-      k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
+      k.propagateDelta(l.delta, l.weights, below.delta, layout.pack, rows, s.inputs, s.units);
       activationBackward(backend, belowShape.activation, below.z, below.a, below.delta, rows, belowShape.units);
     }
   }

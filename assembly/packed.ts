@@ -1,0 +1,293 @@
+// Cache-blocked forms of the three products, in the structure of GotoBLAS/BLIS: the operand
+// that every sample (or every unit) re-reads is copied, one block at a time, into a packing
+// buffer where it is contiguous and small enough to stay in cache while the register-blocked
+// micro-kernel sweeps the other operand past it. assembly/matmul.ts chooses these for wide
+// layers and keeps its direct loops for small and skinny shapes. All addresses here are bytes.
+//
+// Blocks cut only dimensions that are not summed, or cut the summed one by storing each
+// output's float32 running sum and reloading it: every output adds the same products in the
+// same order as the direct loops, so packed, direct and threaded results are the same bits.
+import { finishDot, loadSome, madd, storeSome } from './simd';
+
+// Block sizes for this machine class (Intel Xeon: L1d 48 KB, L2 2 MB per core). A panel of
+// 32 Ki floats (128 KB) stays in L2 beside the streamed operand; the strip one micro-kernel
+// pass reads (≤ 8 KB) stays in L1. PACK_FLOATS in src/kernels.ts is the buffer these need.
+/** Floats in the packed panel of every product. */
+const PANEL_FLOATS = 32768;
+/** dx = Δ·w: a panel of 256 units × 128 inputs of w, read in strips of 8 inputs (8 KB). */
+const DX_UNITS = 256;
+const DX_INPUTS = 128;
+/** dw = Δᵀ·x: a panel of 256 samples × 128 inputs of x, in strips of 8 inputs (8 KB), and 256 × 4 deltas after it. */
+const DW_ROWS = 256;
+const DW_INPUTS = 128;
+/**
+ * z = x·wᵀ: a block of 16 units × 384 inputs of w (24 KB, in L1 beside two x rows), swept by up
+ * to 128 samples, whose 16 × 4 lane sums each (32 KB) wait in the buffer after it between blocks.
+ */
+const FORWARD_UNITS = 16;
+const FORWARD_INPUTS = 384;
+const FORWARD_ROWS = 64;
+
+/**
+ * Copy a rows × cols block at src (rows srcRow bytes apart) into strips of 8 columns: strip s
+ * holds rows × 8 floats, row after row, so a micro-kernel reads it as one stream. The last
+ * strip is padded with zeros (its products are computed and never stored).
+ */
+function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize): void {
+  const full = cols & ~7;
+  const stripBytes = <usize>rows << 5;
+  for (let r = 0; r < rows; r++) {
+    const from = src + <usize>r * srcRow;
+    let to = dst + (<usize>r << 5);
+    let c = 0;
+    for (; c < full; c += 8, to += stripBytes) {
+      const o = <usize>c << 2;
+      v128.store(to, v128.load(from + o));
+      v128.store(to, v128.load(from + o, 16), 16);
+    }
+    if (c < cols) {
+      const rest = cols - c;
+      const o = from + (<usize>c << 2);
+      v128.store(to, loadSome(o, rest));
+      v128.store(to, rest > 4 ? loadSome(o + 16, rest - 4) : f32x4.splat(0), 16);
+    }
+  }
+}
+
+/**
+ * dx = Δ·w with w packed. For each panel (DX_UNITS units × DX_INPUTS inputs) the tiles of 4
+ * samples × 8 inputs sweep the panel's strips; a later panel of units adds to the sums the
+ * earlier ones stored in dx, so each dx[n,k] sums δ[n,j]·w[j,k] over j in order.
+ */
+export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: usize, batch: i32, inputs: i32, units: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const deltaRow = <usize>units << 2;
+  const n4 = batch & ~3;
+  for (let j0 = 0; j0 < units; j0 += DX_UNITS) {
+    const jc = min(DX_UNITS, units - j0);
+    const more = j0 > 0;
+    for (let k0 = 0; k0 < inputs; k0 += DX_INPUTS) {
+      const kc = min(DX_INPUTS, inputs - k0);
+      packStrips(w + <usize>j0 * rowBytes + (<usize>k0 << 2), rowBytes, jc, kc, pack);
+      for (let s = 0; s < kc; s += 8) {
+        const width = min(8, kc - s);
+        const strip = pack + (<usize>s * <usize>jc << 2);
+        const out = dx + (<usize>(k0 + s) << 2);
+        const d = delta + (<usize>j0 << 2);
+        let n = 0;
+        for (; n < n4; n += 4) dxTile4(d + <usize>n * deltaRow, deltaRow, strip, jc, out + <usize>n * rowBytes, rowBytes, width, more);
+        for (; n < batch; n++) dxTile1(d + <usize>n * deltaRow, strip, jc, out + <usize>n * rowBytes, width, more);
+      }
+    }
+  }
+}
+
+/** 4 samples × 8 inputs of dx in eight accumulators while j runs down the strip: two w vectors and four deltas for 8 multiply-adds. */
+@inline function dxTile4(d: usize, deltaRow: usize, strip: usize, jc: i32, out: usize, rowBytes: usize, width: i32, more: bool): void {
+  const lo = min(width, 4), hi = width - lo;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (more) {
+    c00 = loadSome(out, lo); c01 = loadSome(out + 16, hi);
+    c10 = loadSome(out + rowBytes, lo); c11 = loadSome(out + rowBytes + 16, hi);
+    c20 = loadSome(out + 2 * rowBytes, lo); c21 = loadSome(out + 2 * rowBytes + 16, hi);
+    c30 = loadSome(out + 3 * rowBytes, lo); c31 = loadSome(out + 3 * rowBytes + 16, hi);
+  }
+  for (let j = 0; j < jc; j++) {
+    const wr = strip + (<usize>j << 5);
+    const w0 = v128.load(wr);
+    const w1 = v128.load(wr, 16);
+    const dj = d + (<usize>j << 2);
+    const d0 = v128.load32_splat(dj);
+    const d1 = v128.load32_splat(dj + deltaRow);
+    const d2 = v128.load32_splat(dj + 2 * deltaRow);
+    const d3 = v128.load32_splat(dj + 3 * deltaRow);
+    c00 = madd(d0, w0, c00); c01 = madd(d0, w1, c01);
+    c10 = madd(d1, w0, c10); c11 = madd(d1, w1, c11);
+    c20 = madd(d2, w0, c20); c21 = madd(d2, w1, c21);
+    c30 = madd(d3, w0, c30); c31 = madd(d3, w1, c31);
+  }
+  if (width == 8) {
+    v128.store(out, c00); v128.store(out, c01, 16);
+    v128.store(out + rowBytes, c10); v128.store(out + rowBytes, c11, 16);
+    v128.store(out + 2 * rowBytes, c20); v128.store(out + 2 * rowBytes, c21, 16);
+    v128.store(out + 3 * rowBytes, c30); v128.store(out + 3 * rowBytes, c31, 16);
+    return;
+  }
+  storeSome(out, c00, lo); storeSome(out + 16, c01, hi);
+  storeSome(out + rowBytes, c10, lo); storeSome(out + rowBytes + 16, c11, hi);
+  storeSome(out + 2 * rowBytes, c20, lo); storeSome(out + 2 * rowBytes + 16, c21, hi);
+  storeSome(out + 3 * rowBytes, c30, lo); storeSome(out + 3 * rowBytes + 16, c31, hi);
+}
+
+/** The batch % 4 samples: one sample × 8 inputs. */
+@inline function dxTile1(d: usize, strip: usize, jc: i32, out: usize, width: i32, more: bool): void {
+  const lo = min(width, 4), hi = width - lo;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  if (more) {
+    c0 = loadSome(out, lo); c1 = loadSome(out + 16, hi);
+  }
+  for (let j = 0; j < jc; j++) {
+    const wr = strip + (<usize>j << 5);
+    const dj = v128.load32_splat(d + (<usize>j << 2));
+    c0 = madd(dj, v128.load(wr), c0);
+    c1 = madd(dj, v128.load(wr, 16), c1);
+  }
+  storeSome(out, c0, lo); storeSome(out + 16, c1, hi);
+}
+
+/**
+ * dw = scale·Δᵀ·x for units [from, to) with x packed. For each panel of DW_ROWS samples ×
+ * DW_INPUTS inputs, each 4-unit block's deltas are packed too (DW_ROWS × 4 floats after the
+ * panel), then tiles of 4 units × 8 inputs sweep the strips. A later panel of samples adds to
+ * the running sums stored in dw; the last one applies the scale, as the direct loop does.
+ */
+export function weightGradientsPacked(
+  delta: usize, x: usize, dw: usize, pack: usize, batch: i32, inputs: i32, units: i32, scale: f32, from: i32, to: i32,
+): void {
+  const rowBytes = <usize>inputs << 2;
+  const deltaRow = <usize>units << 2;
+  const deltas = pack + (<usize>PANEL_FLOATS << 2);
+  const sv = f32x4.splat(scale);
+  for (let n0 = 0; n0 < batch; n0 += DW_ROWS) {
+    const nb = min(DW_ROWS, batch - n0);
+    const more = n0 > 0;
+    const last = n0 + nb == batch;
+    for (let k0 = 0; k0 < inputs; k0 += DW_INPUTS) {
+      const kc = min(DW_INPUTS, inputs - k0);
+      packStrips(x + <usize>n0 * rowBytes + (<usize>k0 << 2), rowBytes, nb, kc, pack);
+      for (let j = from; j < to; j += 4) {
+        const rows = min(4, to - j);
+        const d = delta + <usize>n0 * deltaRow + (<usize>j << 2);
+        for (let n = 0; n < nb; n++) v128.store(deltas + (<usize>n << 4), loadSome(d + <usize>n * deltaRow, rows));
+        for (let s = 0; s < kc; s += 8) {
+          const strip = pack + (<usize>s * <usize>nb << 2);
+          dwTile(strip, deltas, nb, dw + <usize>j * rowBytes + (<usize>(k0 + s) << 2), rowBytes, rows, min(8, kc - s), more, last, sv);
+        }
+      }
+    }
+  }
+}
+
+/** 4 units × 8 inputs of dw in eight accumulators while n runs down the strip: two x vectors and four deltas for 8 multiply-adds. */
+@inline function dwTile(strip: usize, deltas: usize, nb: i32, out: usize, rowBytes: usize, rows: i32, width: i32, more: bool, last: bool, sv: v128): void {
+  const lo = min(width, 4), hi = width - lo;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (more) {
+    c00 = loadSome(out, lo); c01 = loadSome(out + 16, hi);
+    if (rows > 1) { c10 = loadSome(out + rowBytes, lo); c11 = loadSome(out + rowBytes + 16, hi); }
+    if (rows > 2) { c20 = loadSome(out + 2 * rowBytes, lo); c21 = loadSome(out + 2 * rowBytes + 16, hi); }
+    if (rows > 3) { c30 = loadSome(out + 3 * rowBytes, lo); c31 = loadSome(out + 3 * rowBytes + 16, hi); }
+  }
+  for (let n = 0; n < nb; n++) {
+    const xr = strip + (<usize>n << 5);
+    const x0 = v128.load(xr);
+    const x1 = v128.load(xr, 16);
+    const dn = deltas + (<usize>n << 4);
+    const d0 = v128.load32_splat(dn);
+    const d1 = v128.load32_splat(dn, 4);
+    const d2 = v128.load32_splat(dn, 8);
+    const d3 = v128.load32_splat(dn, 12);
+    c00 = madd(d0, x0, c00); c01 = madd(d0, x1, c01);
+    c10 = madd(d1, x0, c10); c11 = madd(d1, x1, c11);
+    c20 = madd(d2, x0, c20); c21 = madd(d2, x1, c21);
+    c30 = madd(d3, x0, c30); c31 = madd(d3, x1, c31);
+  }
+  if (last) {
+    c00 = f32x4.mul(c00, sv); c01 = f32x4.mul(c01, sv); c10 = f32x4.mul(c10, sv); c11 = f32x4.mul(c11, sv);
+    c20 = f32x4.mul(c20, sv); c21 = f32x4.mul(c21, sv); c30 = f32x4.mul(c30, sv); c31 = f32x4.mul(c31, sv);
+  }
+  storeSome(out, c00, lo); storeSome(out + 16, c01, hi);
+  if (rows > 1) { storeSome(out + rowBytes, c10, lo); storeSome(out + rowBytes + 16, c11, hi); }
+  if (rows > 2) { storeSome(out + 2 * rowBytes, c20, lo); storeSome(out + 2 * rowBytes + 16, c21, hi); }
+  if (rows > 3) { storeSome(out + 3 * rowBytes, c30, lo); storeSome(out + 3 * rowBytes + 16, c31, hi); }
+}
+
+/**
+ * z = x·wᵀ + b for the sample pairs of [0, 2·pairs) and the 4-unit groups of [from, to) (to −
+ * from a multiple of 4), GotoBLAS-style: a block of FORWARD_UNITS units × FORWARD_INPUTS
+ * inputs of w is packed (each 4 units interleaved: one stream) to stay in L1 while every pair of
+ * x rows sweeps it. Each output's four lane sums are kept in the buffer between blocks of
+ * inputs, so every lane adds its products in the direct loop's order; the last block reduces
+ * them as finishDot does. The same bits as the direct loop.
+ */
+export function forwardPacked(x: usize, w: usize, b: usize, z: usize, pack: usize, pairs: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const zRow = <usize>units << 2;
+  const k4 = inputs & ~3;
+  const sums = pack + (<usize>(FORWARD_UNITS * FORWARD_INPUTS) << 2);
+  const rows = 2 * pairs;
+  for (let n0 = 0; n0 < rows; n0 += FORWARD_ROWS) {
+    const n1 = min(rows, n0 + FORWARD_ROWS);
+    for (let j0 = from; j0 < to; j0 += FORWARD_UNITS) {
+      const jb = min(FORWARD_UNITS, to - j0);
+      for (let k0 = 0; k0 < k4; k0 += FORWARD_INPUTS) {
+        const kc = min(FORWARD_INPUTS, k4 - k0);
+        packInterleaved(w + <usize>j0 * rowBytes + (<usize>k0 << 2), rowBytes, jb, kc, pack);
+        for (let n = n0; n < n1; n += 2) {
+          const xa = x + <usize>n * rowBytes + (<usize>k0 << 2);
+          const s = sums + (<usize>((n - n0) * FORWARD_UNITS) << 4);
+          for (let q = 0; q < jb; q += 4) forwardTile(xa, rowBytes, pack + (<usize>q * <usize>kc << 2), s + (<usize>q << 4), kc, k0 > 0);
+        }
+      }
+      for (let n = n0; n < n1; n++) {
+        const xr = x + <usize>n * rowBytes;
+        const s = sums + (<usize>((n - n0) * FORWARD_UNITS) << 4);
+        const zr = z + <usize>n * zRow;
+        for (let q = 0; q < jb; q++) {
+          const j = j0 + q;
+          const bias: f32 = hasBias ? load<f32>(b + (<usize>j << 2)) : 0;
+          store<f32>(zr + (<usize>j << 2), finishDot(v128.load(s + (<usize>q << 4)), xr, w + <usize>j * rowBytes, k4, inputs, bias));
+        }
+      }
+    }
+  }
+}
+
+/** Rows of 4 units at a time, interleaved: for each 4 inputs, unit 0's 4 floats, then unit 1's, 2's and 3's. */
+function packInterleaved(w: usize, rowBytes: usize, units: i32, k4: i32, dst: usize): void {
+  for (let q = 0; q < units; q += 4) {
+    const w0 = w + <usize>q * rowBytes;
+    let to = dst + (<usize>q * <usize>k4 << 2);
+    for (let k = 0; k < k4; k += 4, to += 64) {
+      const o = <usize>k << 2;
+      v128.store(to, v128.load(w0 + o));
+      v128.store(to, v128.load(w0 + rowBytes + o), 16);
+      v128.store(to, v128.load(w0 + 2 * rowBytes + o), 32);
+      v128.store(to, v128.load(w0 + 3 * rowBytes + o), 48);
+    }
+  }
+}
+
+/**
+ * 2 samples × 4 units over kc inputs from one interleaved panel: the direct loop's tile, its w
+ * read as one stream. The eight lane-sum vectors start from zero or from `s` (the earlier
+ * blocks' sums: the first row's 4 at s, the second's FORWARD_UNITS vectors on) and go back there.
+ */
+@inline function forwardTile(xa: usize, rowBytes: usize, panel: usize, s: usize, kc: i32, more: bool): void {
+  const xb = xa + rowBytes;
+  const t = s + (<usize>FORWARD_UNITS << 4);
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  if (more) {
+    a0 = v128.load(s); a1 = v128.load(s, 16); a2 = v128.load(s, 32); a3 = v128.load(s, 48);
+    b0 = v128.load(t); b1 = v128.load(t, 16); b2 = v128.load(t, 32); b3 = v128.load(t, 48);
+  }
+  for (let k = 0; k < kc; k += 4) {
+    const o = <usize>k << 2;
+    const xav = v128.load(xa + o);
+    const xbv = v128.load(xb + o);
+    const wp = panel + (o << 2);
+    const wv0 = v128.load(wp);
+    const wv1 = v128.load(wp, 16);
+    const wv2 = v128.load(wp, 32);
+    const wv3 = v128.load(wp, 48);
+    a0 = madd(xav, wv0, a0); b0 = madd(xbv, wv0, b0);
+    a1 = madd(xav, wv1, a1); b1 = madd(xbv, wv1, b1);
+    a2 = madd(xav, wv2, a2); b2 = madd(xbv, wv2, b2);
+    a3 = madd(xav, wv3, a3); b3 = madd(xbv, wv3, b3);
+  }
+  v128.store(s, a0); v128.store(s, a1, 16); v128.store(s, a2, 32); v128.store(s, a3, 48);
+  v128.store(t, b0); v128.store(t, b1, 16); v128.store(t, b2, 32); v128.store(t, b3, 48);
+}
