@@ -329,36 +329,95 @@ export function propagateDelta(delta: usize, w: usize, dx: usize, pack: usize, b
       }
     }
   }
-  // batch % 4 (and batch 1, online training): one sample, 16 inputs per pass streaming w once
+  // batch % 4 (and batch 1, online training): one sample at a time; a few units' rows of w are
+  // read side by side, more are streamed in memory order (a column walk would miss the cache)
   for (; n < batch; n++) {
-    const dRow = delta + <usize>n * deltaRow;
-    const dxRow = dx + <usize>n * rowBytes;
-    const k16 = inputs & ~15;
-    let k = 0;
-    for (; k < k16; k += 16) {
-      const o = <usize>k << 2;
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      for (let j = 0; j < units; j++) {
-        const wr = w + <usize>j * rowBytes + o;
-        const d = v128.load32_splat(dRow + (<usize>j << 2));
-        c0 = madd(d, v128.load(wr), c0);
-        c1 = madd(d, v128.load(wr, 16), c1);
-        c2 = madd(d, v128.load(wr, 32), c2);
-        c3 = madd(d, v128.load(wr, 48), c3);
-      }
-      const r = dxRow + o;
-      v128.store(r, c0); v128.store(r, c1, 16); v128.store(r, c2, 32); v128.store(r, c3, 48);
+    if (units < AXPY_UNITS) propagateOneRowStrips(delta + <usize>n * deltaRow, w, dx + <usize>n * rowBytes, inputs, units);
+    else propagateOneRow(delta + <usize>n * deltaRow, w, dx + <usize>n * rowBytes, inputs, units);
+  }
+}
+
+/** Units from which one sample's dx goes down the rows of w (measured: below, 128 → 10 was faster by strips). */
+const AXPY_UNITS = 32;
+
+/** One sample, 16 inputs per pass across every unit's row of w. */
+function propagateOneRowStrips(dRow: usize, w: usize, dxRow: usize, inputs: i32, units: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const k4 = inputs & ~3;
+  const k16 = inputs & ~15;
+  let k = 0;
+  for (; k < k16; k += 16) {
+    const o = <usize>k << 2;
+    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+    for (let j = 0; j < units; j++) {
+      const wr = w + <usize>j * rowBytes + o;
+      const d = v128.load32_splat(dRow + (<usize>j << 2));
+      c0 = madd(d, v128.load(wr), c0);
+      c1 = madd(d, v128.load(wr, 16), c1);
+      c2 = madd(d, v128.load(wr, 32), c2);
+      c3 = madd(d, v128.load(wr, 48), c3);
     }
-    for (; k < inputs; k += k < k4 ? 4 : 1) {
+    const r = dxRow + o;
+    v128.store(r, c0); v128.store(r, c1, 16); v128.store(r, c2, 32); v128.store(r, c3, 48);
+  }
+  for (; k < inputs; k += k < k4 ? 4 : 1) {
+    const o = <usize>k << 2;
+    const wide = k < k4;
+    let c = f32x4.splat(0);
+    for (let j = 0; j < units; j++) {
+      const wr = w + <usize>j * rowBytes + o;
+      c = madd(v128.load32_splat(dRow + (<usize>j << 2)), wide ? v128.load(wr) : v128.load32_splat(wr), c);
+    }
+    if (wide) v128.store(dxRow + o, c);
+    else store<f32>(dxRow + o, f32x4.extract_lane(c, 0));
+  }
+}
+
+/**
+ * dx row = Σ_j δ_j·w_j for one sample, as axpys down the rows of w: dx (in L1) takes 4 rows of
+ * w per pass, read in memory order. Each dx[k] still adds δ_j·w[j,k] for j in order, from 0.
+ */
+function propagateOneRow(d: usize, w: usize, dx: usize, inputs: i32, units: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const k4 = inputs & ~3;
+  for (let k = 0; k < inputs; k++) store<f32>(dx + (<usize>k << 2), 0);
+  let j = 0;
+  for (; j + 4 <= units; j += 4) {
+    const dj = d + (<usize>j << 2);
+    const d0 = v128.load32_splat(dj), d1 = v128.load32_splat(dj, 4), d2 = v128.load32_splat(dj, 8), d3 = v128.load32_splat(dj, 12);
+    const w0 = w + <usize>j * rowBytes;
+    const w1 = w0 + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes;
+    let k = 0;
+    for (; k < k4; k += 4) {
       const o = <usize>k << 2;
-      const wide = k < k4;
-      let c = f32x4.splat(0);
-      for (let j = 0; j < units; j++) {
-        const wr = w + <usize>j * rowBytes + o;
-        c = madd(v128.load32_splat(dRow + (<usize>j << 2)), wide ? v128.load(wr) : v128.load32_splat(wr), c);
-      }
-      if (wide) v128.store(dxRow + o, c);
-      else store<f32>(dxRow + o, f32x4.extract_lane(c, 0));
+      let c = v128.load(dx + o);
+      c = madd(d0, v128.load(w0 + o), c);
+      c = madd(d1, v128.load(w1 + o), c);
+      c = madd(d2, v128.load(w2 + o), c);
+      c = madd(d3, v128.load(w3 + o), c);
+      v128.store(dx + o, c);
+    }
+    for (; k < inputs; k++) {
+      const o = <usize>k << 2;
+      let c = v128.load32_splat(dx + o);
+      c = madd(d0, v128.load32_splat(w0 + o), c);
+      c = madd(d1, v128.load32_splat(w1 + o), c);
+      c = madd(d2, v128.load32_splat(w2 + o), c);
+      c = madd(d3, v128.load32_splat(w3 + o), c);
+      store<f32>(dx + o, f32x4.extract_lane(c, 0));
+    }
+  }
+  for (; j < units; j++) {
+    const dj = v128.load32_splat(d + (<usize>j << 2));
+    const wj = w + <usize>j * rowBytes;
+    let k = 0;
+    for (; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(dx + o, madd(dj, v128.load(wj + o), v128.load(dx + o)));
+    }
+    for (; k < inputs; k++) {
+      const o = <usize>k << 2;
+      store<f32>(dx + o, f32x4.extract_lane(madd(dj, v128.load32_splat(wj + o), v128.load32_splat(dx + o)), 0));
     }
   }
 }
