@@ -21,12 +21,14 @@ import { PACK_FLOATS } from '../src/kernels.js';
 import { machineLines, markdownTable, packageVersion, writeSection } from './report.js';
 import { loadTfjs, type Tensor } from './mnist.js';
 import { measurePeak } from './peak.js';
+import { cpus, loadavg } from 'node:os';
 
 const BATCH = 64;
 const INPUTS = 784;
 const UNITS = 128;
 const FLOPS = 2 * BATCH * INPUTS * UNITS;
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1000);
+const LOAD_AT_START = loadavg()[0];
 const PEERS = new URL('./peers/node_modules/', import.meta.url);
 const rng = new Random(64);
 
@@ -265,7 +267,8 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'kernels', [
   '',
   `- Wasm peak (bench/peak.ts: ${builds.map((b) => `${b} ${peaks.get(b)!.toFixed(1)} GFLOP/s`).join(', ')}): independent 128-bit multiply-add chains in registers, one thread; wasm-simd multiplies and adds separately, wasm-relaxed-simd fuses them`,
   `- 784×128 at batch 64 timed the same way: ${builds.map((b) => `${b} ${PRODUCTS.map((p) => baseline.get(b)![p].toFixed(1)).join(' / ')}`).join('; ')} GFLOP/s (forward / weightGradients / propagateDelta)`,
-  `- each cell: best of ${GROWTH_ROUNDS} rounds of ≥ ${GROWTH_MS} ms, ours and tfjs alternating; tfjs-wasm in its plain layout (x·w, δᵀ·x, δ·w; no transposes) reading the result back; "of its 784×128 rate" divides by the same product's rate in the table above`,
+  `- each cell: best of ${GROWTH_ROUNDS} rounds of ≥ ${GROWTH_MS} ms, ours and tfjs alternating; tfjs-wasm in its plain layout (x·w, δᵀ·x, δ·w; no transposes) reading the result back; "of its 784×128 rate" divides by the rate above, timed as the cells are`,
+  `- load average (1 min) at the start and end of the run: ${LOAD_AT_START.toFixed(1)} and ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: on a shared machine the products (which touch memory) lose more than the probe (which does not), so compare rows within a run`,
   '',
   ...growth,
 ]);

@@ -33,8 +33,8 @@ const align = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
  * The arena's map. Fixed part: the parameters of all layers as ONE flat vector (weights
- * then bias, layer after layer), the gradient vector in the same layout, and the
- * optimizer's state vectors. Batch part: the input and target rows and every layer's
+ * then bias, layer after layer), the gradient vector in the same layout, the
+ * optimizer's state vectors, and (for wide layers) the products' packing buffers. Batch part: the input and target rows and every layer's
  * z, a and delta for the largest batch seen so far.
  */
 export class Layout {
