@@ -7,7 +7,7 @@
 // Blocks cut only dimensions that are not summed, or cut the summed one by storing each
 // output's float32 running sum and reloading it: every output adds the same products in the
 // same order as the direct loops, so packed, direct and threaded results are the same bits.
-import { finishDot, loadSome, madd, storeSome } from './simd';
+import { finishDot, loadSome, madd } from './simd';
 
 // Block sizes for this machine class (Intel Xeon: L1d 48 KB, L2 2 MB per core). A panel of
 // 32 Ki floats (128 KB) stays in L2 beside the streamed operand; the strip one micro-kernel
@@ -20,6 +20,26 @@ const DX_INPUTS = 128;
 /** dw = Δᵀ·x: a panel of 256 samples × 128 inputs of x, in strips of 8 inputs (8 KB), and 256 × 4 deltas after it. */
 const DW_ROWS = 256;
 const DW_INPUTS = 128;
+/** After the panel (and dw's deltas): a 4 × 8 tile on which the tiles at a block's edges run whole, then are copied out. */
+const EDGE_TILE = PANEL_FLOATS + 1024;
+
+/**
+ * Copy the rows × width corner of the 4 × 8 tile at p (rows rowBytes apart) into the edge tile,
+ * zeros elsewhere (or only zeros, when there is nothing to add to yet).
+ */
+function edgeIn(p: usize, rowBytes: usize, rows: i32, width: i32, tile: usize, copy: bool): void {
+  for (let i = 0; i < 32; i++) store<f32>(tile + (<usize>i << 2), 0);
+  if (!copy) return;
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < width; c++) store<f32>(tile + (<usize>(r * 8 + c) << 2), load<f32>(p + <usize>r * rowBytes + (<usize>c << 2)));
+}
+
+/** Copy the rows × width corner of the edge tile back to p. */
+function edgeOut(tile: usize, p: usize, rowBytes: usize, rows: i32, width: i32): void {
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < width; c++) store<f32>(p + <usize>r * rowBytes + (<usize>c << 2), load<f32>(tile + (<usize>(r * 8 + c) << 2)));
+}
+
 /**
  * z = x·wᵀ: a block of 16 units × 384 inputs of w (24 KB, in L1 beside two x rows), swept by up
  * to 128 samples, whose 16 × 4 lane sums each (32 KB) wait in the buffer after it between blocks.
@@ -62,7 +82,7 @@ function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize)
 export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: usize, batch: i32, inputs: i32, units: i32): void {
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
-  const n4 = batch & ~3;
+  const edge = pack + (<usize>EDGE_TILE << 2);
   for (let j0 = 0; j0 < units; j0 += DX_UNITS) {
     const jc = min(DX_UNITS, units - j0);
     const more = j0 > 0;
@@ -74,24 +94,34 @@ export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: us
         const strip = pack + (<usize>s * <usize>jc << 2);
         const out = dx + (<usize>(k0 + s) << 2);
         const d = delta + (<usize>j0 << 2);
-        let n = 0;
-        for (; n < n4; n += 4) dxTile4(d + <usize>n * deltaRow, deltaRow, strip, jc, out + <usize>n * rowBytes, rowBytes, width, more);
-        for (; n < batch; n++) dxTile1(d + <usize>n * deltaRow, strip, jc, out + <usize>n * rowBytes, width, more);
+        for (let n = 0; n < batch; ) {
+          // 4 samples, or one of the batch % 4 (its deltas read as all four rows; one row copied out)
+          const rows = n + 4 <= batch ? 4 : 1;
+          const at = out + <usize>n * rowBytes;
+          const dn = d + <usize>n * deltaRow;
+          if (rows == 4 && width == 8) {
+            dxTile(dn, deltaRow, strip, jc, at, rowBytes, more);
+          } else {
+            edgeIn(at, rowBytes, rows, width, edge, more);
+            dxTile(dn, rows == 4 ? deltaRow : 0, strip, jc, edge, 32, true);
+            edgeOut(edge, at, rowBytes, rows, width);
+          }
+          n += rows;
+        }
       }
     }
   }
 }
 
 /** 4 samples × 8 inputs of dx in eight accumulators while j runs down the strip: two w vectors and four deltas for 8 multiply-adds. */
-@inline function dxTile4(d: usize, deltaRow: usize, strip: usize, jc: i32, out: usize, rowBytes: usize, width: i32, more: bool): void {
-  const lo = min(width, 4), hi = width - lo;
+function dxTile(d: usize, deltaRow: usize, strip: usize, jc: i32, out: usize, rowBytes: usize, more: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (more) {
-    c00 = loadSome(out, lo); c01 = loadSome(out + 16, hi);
-    c10 = loadSome(out + rowBytes, lo); c11 = loadSome(out + rowBytes + 16, hi);
-    c20 = loadSome(out + 2 * rowBytes, lo); c21 = loadSome(out + 2 * rowBytes + 16, hi);
-    c30 = loadSome(out + 3 * rowBytes, lo); c31 = loadSome(out + 3 * rowBytes + 16, hi);
+    c00 = v128.load(out); c01 = v128.load(out, 16);
+    c10 = v128.load(out + rowBytes); c11 = v128.load(out + rowBytes, 16);
+    c20 = v128.load(out + 2 * rowBytes); c21 = v128.load(out + 2 * rowBytes, 16);
+    c30 = v128.load(out + 3 * rowBytes); c31 = v128.load(out + 3 * rowBytes, 16);
   }
   for (let j = 0; j < jc; j++) {
     const wr = strip + (<usize>j << 5);
@@ -107,33 +137,10 @@ export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: us
     c20 = madd(d2, w0, c20); c21 = madd(d2, w1, c21);
     c30 = madd(d3, w0, c30); c31 = madd(d3, w1, c31);
   }
-  if (width == 8) {
-    v128.store(out, c00); v128.store(out, c01, 16);
-    v128.store(out + rowBytes, c10); v128.store(out + rowBytes, c11, 16);
-    v128.store(out + 2 * rowBytes, c20); v128.store(out + 2 * rowBytes, c21, 16);
-    v128.store(out + 3 * rowBytes, c30); v128.store(out + 3 * rowBytes, c31, 16);
-    return;
-  }
-  storeSome(out, c00, lo); storeSome(out + 16, c01, hi);
-  storeSome(out + rowBytes, c10, lo); storeSome(out + rowBytes + 16, c11, hi);
-  storeSome(out + 2 * rowBytes, c20, lo); storeSome(out + 2 * rowBytes + 16, c21, hi);
-  storeSome(out + 3 * rowBytes, c30, lo); storeSome(out + 3 * rowBytes + 16, c31, hi);
-}
-
-/** The batch % 4 samples: one sample × 8 inputs. */
-@inline function dxTile1(d: usize, strip: usize, jc: i32, out: usize, width: i32, more: bool): void {
-  const lo = min(width, 4), hi = width - lo;
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-  if (more) {
-    c0 = loadSome(out, lo); c1 = loadSome(out + 16, hi);
-  }
-  for (let j = 0; j < jc; j++) {
-    const wr = strip + (<usize>j << 5);
-    const dj = v128.load32_splat(d + (<usize>j << 2));
-    c0 = madd(dj, v128.load(wr), c0);
-    c1 = madd(dj, v128.load(wr, 16), c1);
-  }
-  storeSome(out, c0, lo); storeSome(out + 16, c1, hi);
+  v128.store(out, c00); v128.store(out, c01, 16);
+  v128.store(out + rowBytes, c10); v128.store(out + rowBytes, c11, 16);
+  v128.store(out + 2 * rowBytes, c20); v128.store(out + 2 * rowBytes, c21, 16);
+  v128.store(out + 3 * rowBytes, c30); v128.store(out + 3 * rowBytes, c31, 16);
 }
 
 /**
@@ -148,6 +155,7 @@ export function weightGradientsPacked(
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const deltas = pack + (<usize>PANEL_FLOATS << 2);
+  const edge = pack + (<usize>EDGE_TILE << 2);
   const sv = f32x4.splat(scale);
   for (let n0 = 0; n0 < batch; n0 += DW_ROWS) {
     const nb = min(DW_ROWS, batch - n0);
@@ -162,7 +170,16 @@ export function weightGradientsPacked(
         for (let n = 0; n < nb; n++) v128.store(deltas + (<usize>n << 4), loadSome(d + <usize>n * deltaRow, rows));
         for (let s = 0; s < kc; s += 8) {
           const strip = pack + (<usize>s * <usize>nb << 2);
-          dwTile(strip, deltas, nb, dw + <usize>j * rowBytes + (<usize>(k0 + s) << 2), rowBytes, rows, min(8, kc - s), more, last, sv);
+          const at = dw + <usize>j * rowBytes + (<usize>(k0 + s) << 2);
+          const width = min(8, kc - s);
+          if (rows == 4 && width == 8) {
+            dwTile(strip, deltas, nb, at, rowBytes, more, last, sv);
+          } else {
+            // An edge (inputs % 8 or units % 4): missing units' deltas are zeros, their rows not copied out.
+            edgeIn(at, rowBytes, rows, width, edge, more);
+            dwTile(strip, deltas, nb, edge, 32, true, last, sv);
+            edgeOut(edge, at, rowBytes, rows, width);
+          }
         }
       }
     }
@@ -170,15 +187,14 @@ export function weightGradientsPacked(
 }
 
 /** 4 units × 8 inputs of dw in eight accumulators while n runs down the strip: two x vectors and four deltas for 8 multiply-adds. */
-@inline function dwTile(strip: usize, deltas: usize, nb: i32, out: usize, rowBytes: usize, rows: i32, width: i32, more: bool, last: bool, sv: v128): void {
-  const lo = min(width, 4), hi = width - lo;
+function dwTile(strip: usize, deltas: usize, nb: i32, out: usize, rowBytes: usize, more: bool, last: bool, sv: v128): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (more) {
-    c00 = loadSome(out, lo); c01 = loadSome(out + 16, hi);
-    if (rows > 1) { c10 = loadSome(out + rowBytes, lo); c11 = loadSome(out + rowBytes + 16, hi); }
-    if (rows > 2) { c20 = loadSome(out + 2 * rowBytes, lo); c21 = loadSome(out + 2 * rowBytes + 16, hi); }
-    if (rows > 3) { c30 = loadSome(out + 3 * rowBytes, lo); c31 = loadSome(out + 3 * rowBytes + 16, hi); }
+    c00 = v128.load(out); c01 = v128.load(out, 16);
+    c10 = v128.load(out + rowBytes); c11 = v128.load(out + rowBytes, 16);
+    c20 = v128.load(out + 2 * rowBytes); c21 = v128.load(out + 2 * rowBytes, 16);
+    c30 = v128.load(out + 3 * rowBytes); c31 = v128.load(out + 3 * rowBytes, 16);
   }
   for (let n = 0; n < nb; n++) {
     const xr = strip + (<usize>n << 5);
@@ -198,10 +214,10 @@ export function weightGradientsPacked(
     c00 = f32x4.mul(c00, sv); c01 = f32x4.mul(c01, sv); c10 = f32x4.mul(c10, sv); c11 = f32x4.mul(c11, sv);
     c20 = f32x4.mul(c20, sv); c21 = f32x4.mul(c21, sv); c30 = f32x4.mul(c30, sv); c31 = f32x4.mul(c31, sv);
   }
-  storeSome(out, c00, lo); storeSome(out + 16, c01, hi);
-  if (rows > 1) { storeSome(out + rowBytes, c10, lo); storeSome(out + rowBytes + 16, c11, hi); }
-  if (rows > 2) { storeSome(out + 2 * rowBytes, c20, lo); storeSome(out + 2 * rowBytes + 16, c21, hi); }
-  if (rows > 3) { storeSome(out + 3 * rowBytes, c30, lo); storeSome(out + 3 * rowBytes + 16, c31, hi); }
+  v128.store(out, c00); v128.store(out, c01, 16);
+  v128.store(out + rowBytes, c10); v128.store(out + rowBytes, c11, 16);
+  v128.store(out + 2 * rowBytes, c20); v128.store(out + 2 * rowBytes, c21, 16);
+  v128.store(out + 3 * rowBytes, c30); v128.store(out + 3 * rowBytes, c31, 16);
 }
 
 /**

@@ -31,14 +31,3 @@ export function loadSome(p: usize, count: i32): v128 {
   if (count > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
   return v;
 }
-
-/** Store the low `count` (0…4) lanes of v at p. */
-export function storeSome(p: usize, v: v128, count: i32): void {
-  if (count >= 4) {
-    v128.store(p, v);
-    return;
-  }
-  if (count > 0) store<f32>(p, f32x4.extract_lane(v, 0));
-  if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-  if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-}

@@ -94,9 +94,9 @@ const activationBackward = () =>
 
 /**
  * Floats of the packing buffer a product may use (per thread): the cache-blocked products of
- * wide layers copy a 128 KB panel of one operand there, and 4 KB of deltas (assembly/packed.ts).
+ * wide layers copy a 128 KB panel of one operand there, 4 KB of deltas and one 4 × 8 edge tile (assembly/packed.ts).
  */
-export const PACK_FLOATS = 32768 + 1024;
+export const PACK_FLOATS = 32768 + 1024 + 32;
 
 /** Weights per layer (inputs × units) from which a network gets a packing buffer: the products block from 1 << 16 on (assembly/matmul.ts). */
 export const PACKED_LAYER = 1 << 16;
