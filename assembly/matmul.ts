@@ -7,7 +7,7 @@
 // tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
 import { byteAddress } from './pointers';
 import { biasAt, finishDot, madd } from './simd';
-import { forwardPacked, propagateDeltaPacked, weightGradientsPacked } from './packed';
+import { propagateDeltaPacked, weightGradientsPacked } from './packed';
 
 // Every product takes `pack`: PACK_FLOATS floats of scratch (src/kernels.ts), or 0 for none.
 // With it, a wide enough layer runs the cache-blocked form (assembly/packed.ts); small and
@@ -19,6 +19,8 @@ import { forwardPacked, propagateDeltaPacked, weightGradientsPacked } from './pa
 const PACKED_MIN = 1 << 16;
 /** Weights from which z is blocked. */
 const FORWARD_PACKED_MIN = 1 << 20;
+/** Floats of w per forward block: 512 KB, a quarter of L2. */
+const FORWARD_BLOCK_FLOATS = 1 << 17;
 /** Samples from which they pay: below, a packed panel is reused too little. */
 const PACKED_MIN_BATCH = 4;
 
@@ -41,14 +43,15 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
   x = byteAddress(x); w = byteAddress(w); b = byteAddress(b); z = byteAddress(z);
   const rowBytes = <usize>inputs << 2;
   const zRowBytes = <usize>units << 2;
-  let n = 0;
-  let pairsFrom = from;
-  if (packs(pack, batch, inputs * units, FORWARD_PACKED_MIN) && inputs >= 4) {
-    // The sample pairs × 4-unit panels blocked; the pairs' units % 4 and an odd last sample below.
-    pairsFrom = from + ((to - from) & ~3);
-    forwardPacked(x, w, b, z, byteAddress(pack), batch >> 1, inputs, units, hasBias, from, pairsFrom);
+  // Once w outgrows L2, blocks of units whose rows fit it are swept by every sample pair in
+  // turn (w's rows are already contiguous along the summed inputs: no packing); else one block.
+  const block = packs(pack, batch, inputs * units, FORWARD_PACKED_MIN) ? max(8, FORWARD_BLOCK_FLOATS / inputs) & ~7 : to - from;
+  const pairs = batch & ~1;
+  for (let j0 = from; j0 < to; j0 += block) {
+    const j1 = min(to, j0 + block);
+    for (let m = 0; m < pairs; m += 2) forwardTwoRows(x + <usize>m * rowBytes, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1);
   }
-  for (; n + 2 <= batch; n += 2) forwardTwoRows(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias, pairsFrom, to);
+  const n = pairs;
   if (n < batch) forwardOneRow(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, hasBias, from, to);
 }
 

@@ -1,5 +1,6 @@
-// Cache-blocked forms of the three products, in the structure of GotoBLAS/BLIS: the operand
-// that every sample (or every unit) re-reads is copied, one block at a time, into a packing
+// Cache-blocked forms of dw = Δᵀ·x and dx = Δ·w, in the structure of GotoBLAS/BLIS (z = x·wᵀ is
+// blocked by units in assembly/matmul.ts: its w rows already run along the summed inputs): the
+// operand that every sample (or every unit) re-reads is copied, one block at a time, into a packing
 // buffer where it is contiguous and small enough to stay in cache while the register-blocked
 // micro-kernel sweeps the other operand past it. assembly/matmul.ts chooses these for wide
 // layers and keeps its direct loops for small and skinny shapes. All addresses here are bytes.
@@ -7,7 +8,7 @@
 // Blocks cut only dimensions that are not summed, or cut the summed one by storing each
 // output's float32 running sum and reloading it: every output adds the same products in the
 // same order as the direct loops, so packed, direct and threaded results are the same bits.
-import { finishDot, loadSome, madd } from './simd';
+import { madd } from './simd';
 
 // Block sizes for this machine class (Intel Xeon: L1d 48 KB, L2 2 MB per core). A panel of
 // 32 Ki floats (128 KB) stays in L2 beside the streamed operand; the strip one micro-kernel
@@ -40,13 +41,6 @@ function edgeOut(tile: usize, p: usize, rowBytes: usize, rows: i32, width: i32):
     for (let c = 0; c < width; c++) store<f32>(p + <usize>r * rowBytes + (<usize>c << 2), load<f32>(tile + (<usize>(r * 8 + c) << 2)));
 }
 
-/**
- * z = x·wᵀ: a block of 16 units × 384 inputs of w (24 KB, in L1 beside two x rows), swept by up
- * to 128 samples, whose 16 × 4 lane sums each (32 KB) wait in the buffer after it between blocks.
- */
-const FORWARD_UNITS = 16;
-const FORWARD_INPUTS = 384;
-const FORWARD_ROWS = 64;
 
 /**
  * Copy a rows × cols block at src (rows srcRow bytes apart) into strips of 8 columns: strip s
@@ -66,10 +60,9 @@ function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize)
       v128.store(to, v128.load(from + o, 16), 16);
     }
     if (c < cols) {
-      const rest = cols - c;
-      const o = from + (<usize>c << 2);
-      v128.store(to, loadSome(o, rest));
-      v128.store(to, rest > 4 ? loadSome(o + 16, rest - 4) : f32x4.splat(0), 16);
+      v128.store(to, f32x4.splat(0));
+      v128.store(to, f32x4.splat(0), 16);
+      for (let i = c; i < cols; i++) store<f32>(to + (<usize>(i - c) << 2), load<f32>(from + (<usize>i << 2)));
     }
   }
 }
@@ -167,7 +160,11 @@ export function weightGradientsPacked(
       for (let j = from; j < to; j += 4) {
         const rows = min(4, to - j);
         const d = delta + <usize>n0 * deltaRow + (<usize>j << 2);
-        for (let n = 0; n < nb; n++) v128.store(deltas + (<usize>n << 4), loadSome(d + <usize>n * deltaRow, rows));
+        for (let n = 0; n < nb; n++) {
+          const to = deltas + (<usize>n << 4);
+          v128.store(to, f32x4.splat(0));
+          for (let r = 0; r < rows; r++) store<f32>(to + (<usize>r << 2), load<f32>(d + <usize>n * deltaRow + (<usize>r << 2)));
+        }
         for (let s = 0; s < kc; s += 8) {
           const strip = pack + (<usize>s * <usize>nb << 2);
           const at = dw + <usize>j * rowBytes + (<usize>(k0 + s) << 2);
@@ -218,92 +215,4 @@ function dwTile(strip: usize, deltas: usize, nb: i32, out: usize, rowBytes: usiz
   v128.store(out + rowBytes, c10); v128.store(out + rowBytes, c11, 16);
   v128.store(out + 2 * rowBytes, c20); v128.store(out + 2 * rowBytes, c21, 16);
   v128.store(out + 3 * rowBytes, c30); v128.store(out + 3 * rowBytes, c31, 16);
-}
-
-/**
- * z = x·wᵀ + b for the sample pairs of [0, 2·pairs) and the 4-unit groups of [from, to) (to −
- * from a multiple of 4), GotoBLAS-style: a block of FORWARD_UNITS units × FORWARD_INPUTS
- * inputs of w is packed (each 4 units interleaved: one stream) to stay in L1 while every pair of
- * x rows sweeps it. Each output's four lane sums are kept in the buffer between blocks of
- * inputs, so every lane adds its products in the direct loop's order; the last block reduces
- * them as finishDot does. The same bits as the direct loop.
- */
-export function forwardPacked(x: usize, w: usize, b: usize, z: usize, pack: usize, pairs: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
-  const rowBytes = <usize>inputs << 2;
-  const zRow = <usize>units << 2;
-  const k4 = inputs & ~3;
-  const sums = pack + (<usize>(FORWARD_UNITS * FORWARD_INPUTS) << 2);
-  const rows = 2 * pairs;
-  for (let n0 = 0; n0 < rows; n0 += FORWARD_ROWS) {
-    const n1 = min(rows, n0 + FORWARD_ROWS);
-    for (let j0 = from; j0 < to; j0 += FORWARD_UNITS) {
-      const jb = min(FORWARD_UNITS, to - j0);
-      for (let k0 = 0; k0 < k4; k0 += FORWARD_INPUTS) {
-        const kc = min(FORWARD_INPUTS, k4 - k0);
-        packInterleaved(w + <usize>j0 * rowBytes + (<usize>k0 << 2), rowBytes, jb, kc, pack);
-        for (let n = n0; n < n1; n += 2) {
-          const xa = x + <usize>n * rowBytes + (<usize>k0 << 2);
-          const s = sums + (<usize>((n - n0) * FORWARD_UNITS) << 4);
-          for (let q = 0; q < jb; q += 4) forwardTile(xa, rowBytes, pack + (<usize>q * <usize>kc << 2), s + (<usize>q << 4), kc, k0 > 0);
-        }
-      }
-      for (let n = n0; n < n1; n++) {
-        const xr = x + <usize>n * rowBytes;
-        const s = sums + (<usize>((n - n0) * FORWARD_UNITS) << 4);
-        const zr = z + <usize>n * zRow;
-        for (let q = 0; q < jb; q++) {
-          const j = j0 + q;
-          const bias: f32 = hasBias ? load<f32>(b + (<usize>j << 2)) : 0;
-          store<f32>(zr + (<usize>j << 2), finishDot(v128.load(s + (<usize>q << 4)), xr, w + <usize>j * rowBytes, k4, inputs, bias));
-        }
-      }
-    }
-  }
-}
-
-/** Rows of 4 units at a time, interleaved: for each 4 inputs, unit 0's 4 floats, then unit 1's, 2's and 3's. */
-function packInterleaved(w: usize, rowBytes: usize, units: i32, k4: i32, dst: usize): void {
-  for (let q = 0; q < units; q += 4) {
-    const w0 = w + <usize>q * rowBytes;
-    let to = dst + (<usize>q * <usize>k4 << 2);
-    for (let k = 0; k < k4; k += 4, to += 64) {
-      const o = <usize>k << 2;
-      v128.store(to, v128.load(w0 + o));
-      v128.store(to, v128.load(w0 + rowBytes + o), 16);
-      v128.store(to, v128.load(w0 + 2 * rowBytes + o), 32);
-      v128.store(to, v128.load(w0 + 3 * rowBytes + o), 48);
-    }
-  }
-}
-
-/**
- * 2 samples × 4 units over kc inputs from one interleaved panel: the direct loop's tile, its w
- * read as one stream. The eight lane-sum vectors start from zero or from `s` (the earlier
- * blocks' sums: the first row's 4 at s, the second's FORWARD_UNITS vectors on) and go back there.
- */
-@inline function forwardTile(xa: usize, rowBytes: usize, panel: usize, s: usize, kc: i32, more: bool): void {
-  const xb = xa + rowBytes;
-  const t = s + (<usize>FORWARD_UNITS << 4);
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
-  if (more) {
-    a0 = v128.load(s); a1 = v128.load(s, 16); a2 = v128.load(s, 32); a3 = v128.load(s, 48);
-    b0 = v128.load(t); b1 = v128.load(t, 16); b2 = v128.load(t, 32); b3 = v128.load(t, 48);
-  }
-  for (let k = 0; k < kc; k += 4) {
-    const o = <usize>k << 2;
-    const xav = v128.load(xa + o);
-    const xbv = v128.load(xb + o);
-    const wp = panel + (o << 2);
-    const wv0 = v128.load(wp);
-    const wv1 = v128.load(wp, 16);
-    const wv2 = v128.load(wp, 32);
-    const wv3 = v128.load(wp, 48);
-    a0 = madd(xav, wv0, a0); b0 = madd(xbv, wv0, b0);
-    a1 = madd(xav, wv1, a1); b1 = madd(xbv, wv1, b1);
-    a2 = madd(xav, wv2, a2); b2 = madd(xbv, wv2, b2);
-    a3 = madd(xav, wv3, a3); b3 = madd(xbv, wv3, b3);
-  }
-  v128.store(s, a0); v128.store(s, a1, 16); v128.store(s, a2, 32); v128.store(s, a3, 48);
-  v128.store(t, b0); v128.store(t, b1, 16); v128.store(t, b2, 32); v128.store(t, b3, 48);
 }

@@ -21,13 +21,3 @@
 @inline export function biasAt(b: usize, j: i32, hasBias: i32): f32 {
   return hasBias ? load<f32>(b + (<usize>j << 2)) : 0;
 }
-
-/** The first `count` (0…4) floats at p in the low lanes, zeros above: a tile's edge read without reading past it. */
-export function loadSome(p: usize, count: i32): v128 {
-  if (count >= 4) return v128.load(p);
-  let v = f32x4.splat(0);
-  if (count > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
-  if (count > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
-  if (count > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
-  return v;
-}

@@ -94,7 +94,7 @@ const activationBackward = () =>
 
 /**
  * Floats of the packing buffer a product may use (per thread): the cache-blocked products of
- * wide layers copy a 128 KB panel of one operand there, 4 KB of deltas and one 4 × 8 edge tile (assembly/packed.ts).
+ * wide layers copy a 128 KB panel of one operand there, 4 KB of deltas and one 4 × 8 edge tile (assembly/packed.ts; dw and dx use it, z needs none).
  */
 export const PACK_FLOATS = 32768 + 1024 + 32;
 
