@@ -6,27 +6,26 @@
 // sums the same products in float64 with its own grouping, so the two agree within the parity
 // tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
 import { byteAddress } from './pointers';
+import { biasAt, finishDot, madd } from './simd';
+import { propagateDeltaPacked, weightGradientsPacked } from './packed';
 
-/** Horizontal sum of the four lane sums, pairwise: (l0 + l1) + (l2 + l3). */
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
+// Every product takes `pack`: PACK_FLOATS floats of scratch (src/kernels.ts), or 0 for none.
+// With it, a wide enough layer runs the cache-blocked form (assembly/packed.ts); small and
+// skinny shapes run the direct loops below, which need no copy. Both give the same bits.
+// Where they pay, measured on an Intel Xeon (bench/RESULTS.md): dw and dx from a 256 × 256 layer
+// on (the direct loops read strided columns), z only once w is twice L2 (the direct loop streams
+// w's rows in order, so it holds up while w fits L2). src/kernels.ts PACKED_LAYER is the least.
+/** Weights (inputs × units) from which dw and dx are blocked. */
+const PACKED_MIN = 1 << 16;
+/** Weights from which z is blocked. */
+const FORWARD_PACKED_MIN = 1 << 20;
+/** Floats of w per forward block: 512 KB, a quarter of L2. */
+const FORWARD_BLOCK_FLOATS = 1 << 17;
+/** Samples from which they pay: below, a packed panel is reused too little. */
+const PACKED_MIN_BATCH = 4;
 
-/** a·b + c. The relaxed-SIMD build turns it into one fused multiply-add. */
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
-
-/** The dot product's lane sums reduced, then the k % 4 tail one by one, then the bias last. */
-@inline function finishDot(acc: v128, xr: usize, wr: usize, k4: i32, inputs: i32, bias: f32): f32 {
-  let s = hsum(acc);
-  for (let k = k4; k < inputs; k++) s += load<f32>(xr + (<usize>k << 2)) * load<f32>(wr + (<usize>k << 2));
-  return s + bias;
-}
-
-@inline function biasAt(b: usize, j: i32, hasBias: i32): f32 {
-  return hasBias ? load<f32>(b + (<usize>j << 2)) : 0;
+@inline function packs(pack: usize, batch: i32, weights: i32, least: i32): bool {
+  return pack != 0 && batch >= PACKED_MIN_BATCH && weights >= least;
 }
 
 /**
@@ -35,17 +34,24 @@ import { byteAddress } from './pointers';
  * SIMD units busy even with fused multiply-adds: 2 samples × 4 units, and for a lone sample
  * (online training) 1 × 8 units.
  */
-export function forward(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32): void {
-  forwardUnits(x, w, b, z, batch, inputs, units, hasBias, 0, units);
+export function forward(x: usize, w: usize, b: usize, z: usize, pack: usize, batch: i32, inputs: i32, units: i32, hasBias: i32): void {
+  forwardUnits(x, w, b, z, pack, batch, inputs, units, hasBias, 0, units);
 }
 
 /** forward for units [from, to) of every sample: how threads share the work, each reading part of w. */
-export function forwardUnits(x: usize, w: usize, b: usize, z: usize, batch: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
+export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize, batch: i32, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
   x = byteAddress(x); w = byteAddress(w); b = byteAddress(b); z = byteAddress(z);
   const rowBytes = <usize>inputs << 2;
   const zRowBytes = <usize>units << 2;
-  let n = 0;
-  for (; n + 2 <= batch; n += 2) forwardTwoRows(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, units, hasBias, from, to);
+  // Once w outgrows L2, blocks of units whose rows fit it are swept by every sample pair in
+  // turn (w's rows are already contiguous along the summed inputs: no packing); else one block.
+  const block = packs(pack, batch, inputs * units, FORWARD_PACKED_MIN) ? max(8, FORWARD_BLOCK_FLOATS / inputs) & ~7 : to - from;
+  const pairs = batch & ~1;
+  for (let j0 = from; j0 < to; j0 += block) {
+    const j1 = min(to, j0 + block);
+    for (let m = 0; m < pairs; m += 2) forwardTwoRows(x + <usize>m * rowBytes, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1);
+  }
+  const n = pairs;
   if (n < batch) forwardOneRow(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, hasBias, from, to);
 }
 
@@ -148,15 +154,20 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, batch: i32,
  * stays in eight accumulators while n runs over the batch, so dw is written once, never
  * re-read; each step loads two x vectors and one vector of 4 deltas for 8 multiply-adds.
  */
-export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32): void {
-  weightGradientsUnits(delta, x, dw, db, batch, inputs, units, scale, hasBias, 0, units);
+export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, pack: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32): void {
+  weightGradientsUnits(delta, x, dw, db, pack, batch, inputs, units, scale, hasBias, 0, units);
 }
 
 /** weightGradients for units [from, to) only: how threads share the work, by rows of dw. */
 export function weightGradientsUnits(
-  delta: usize, x: usize, dw: usize, db: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32, from: i32, to: i32,
+  delta: usize, x: usize, dw: usize, db: usize, pack: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32, from: i32, to: i32,
 ): void {
   delta = byteAddress(delta); x = byteAddress(x); dw = byteAddress(dw); db = byteAddress(db);
+  if (packs(pack, batch, inputs * units, PACKED_MIN)) {
+    weightGradientsPacked(delta, x, dw, byteAddress(pack), batch, inputs, units, scale, from, to);
+    if (hasBias) biasGradients(delta, db, batch, units, scale, from, to);
+    return;
+  }
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const k8 = inputs & ~7;
@@ -238,13 +249,17 @@ export function weightGradientsUnits(
       else store<f32>(dwRow + o, f32x4.extract_lane(c, 0));
     }
   }
-  if (hasBias) {
-    for (let jj = from; jj < to; jj++) {
-      const dj = delta + (<usize>jj << 2);
-      let sum: f32 = 0;
-      for (let n = 0; n < batch; n++) sum += load<f32>(dj + <usize>n * deltaRow);
-      store<f32>(db + (<usize>jj << 2), sum * scale);
-    }
+  if (hasBias) biasGradients(delta, db, batch, units, scale, from, to);
+}
+
+/** db[j] = scale·Σ_n δ[n,j] for units [from, to). */
+function biasGradients(delta: usize, db: usize, batch: i32, units: i32, scale: f32, from: i32, to: i32): void {
+  const deltaRow = <usize>units << 2;
+  for (let j = from; j < to; j++) {
+    const dj = delta + (<usize>j << 2);
+    let sum: f32 = 0;
+    for (let n = 0; n < batch; n++) sum += load<f32>(dj + <usize>n * deltaRow);
+    store<f32>(db + (<usize>j << 2), sum * scale);
   }
 }
 
@@ -253,8 +268,12 @@ export function weightGradientsUnits(
  * Register-blocked like weightGradients: 4 samples × 8 inputs in eight accumulators while j
  * runs over the units; each step loads two w vectors and four deltas for 8 multiply-adds.
  */
-export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, inputs: i32, units: i32): void {
+export function propagateDelta(delta: usize, w: usize, dx: usize, pack: usize, batch: i32, inputs: i32, units: i32): void {
   delta = byteAddress(delta); w = byteAddress(w); dx = byteAddress(dx);
+  if (packs(pack, batch, inputs * units, PACKED_MIN)) {
+    propagateDeltaPacked(delta, w, dx, byteAddress(pack), batch, inputs, units);
+    return;
+  }
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
   const n4 = batch & ~3;
@@ -313,36 +332,95 @@ export function propagateDelta(delta: usize, w: usize, dx: usize, batch: i32, in
       }
     }
   }
-  // batch % 4 (and batch 1, online training): one sample, 16 inputs per pass streaming w once
+  // batch % 4 (and batch 1, online training): one sample at a time; a few units' rows of w are
+  // read side by side, more are streamed in memory order (a column walk would miss the cache)
   for (; n < batch; n++) {
-    const dRow = delta + <usize>n * deltaRow;
-    const dxRow = dx + <usize>n * rowBytes;
-    const k16 = inputs & ~15;
-    let k = 0;
-    for (; k < k16; k += 16) {
-      const o = <usize>k << 2;
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      for (let j = 0; j < units; j++) {
-        const wr = w + <usize>j * rowBytes + o;
-        const d = v128.load32_splat(dRow + (<usize>j << 2));
-        c0 = madd(d, v128.load(wr), c0);
-        c1 = madd(d, v128.load(wr, 16), c1);
-        c2 = madd(d, v128.load(wr, 32), c2);
-        c3 = madd(d, v128.load(wr, 48), c3);
-      }
-      const r = dxRow + o;
-      v128.store(r, c0); v128.store(r, c1, 16); v128.store(r, c2, 32); v128.store(r, c3, 48);
+    if (units < AXPY_UNITS) propagateOneRowStrips(delta + <usize>n * deltaRow, w, dx + <usize>n * rowBytes, inputs, units);
+    else propagateOneRow(delta + <usize>n * deltaRow, w, dx + <usize>n * rowBytes, inputs, units);
+  }
+}
+
+/** Units from which one sample's dx goes down the rows of w (measured: below, 128 → 10 was faster by strips). */
+const AXPY_UNITS = 32;
+
+/** One sample, 16 inputs per pass across every unit's row of w. */
+function propagateOneRowStrips(dRow: usize, w: usize, dxRow: usize, inputs: i32, units: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const k4 = inputs & ~3;
+  const k16 = inputs & ~15;
+  let k = 0;
+  for (; k < k16; k += 16) {
+    const o = <usize>k << 2;
+    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+    for (let j = 0; j < units; j++) {
+      const wr = w + <usize>j * rowBytes + o;
+      const d = v128.load32_splat(dRow + (<usize>j << 2));
+      c0 = madd(d, v128.load(wr), c0);
+      c1 = madd(d, v128.load(wr, 16), c1);
+      c2 = madd(d, v128.load(wr, 32), c2);
+      c3 = madd(d, v128.load(wr, 48), c3);
     }
-    for (; k < inputs; k += k < k4 ? 4 : 1) {
+    const r = dxRow + o;
+    v128.store(r, c0); v128.store(r, c1, 16); v128.store(r, c2, 32); v128.store(r, c3, 48);
+  }
+  for (; k < inputs; k += k < k4 ? 4 : 1) {
+    const o = <usize>k << 2;
+    const wide = k < k4;
+    let c = f32x4.splat(0);
+    for (let j = 0; j < units; j++) {
+      const wr = w + <usize>j * rowBytes + o;
+      c = madd(v128.load32_splat(dRow + (<usize>j << 2)), wide ? v128.load(wr) : v128.load32_splat(wr), c);
+    }
+    if (wide) v128.store(dxRow + o, c);
+    else store<f32>(dxRow + o, f32x4.extract_lane(c, 0));
+  }
+}
+
+/**
+ * dx row = Σ_j δ_j·w_j for one sample, as axpys down the rows of w: dx (in L1) takes 4 rows of
+ * w per pass, read in memory order. Each dx[k] still adds δ_j·w[j,k] for j in order, from 0.
+ */
+function propagateOneRow(d: usize, w: usize, dx: usize, inputs: i32, units: i32): void {
+  const rowBytes = <usize>inputs << 2;
+  const k4 = inputs & ~3;
+  for (let k = 0; k < inputs; k++) store<f32>(dx + (<usize>k << 2), 0);
+  let j = 0;
+  for (; j + 4 <= units; j += 4) {
+    const dj = d + (<usize>j << 2);
+    const d0 = v128.load32_splat(dj), d1 = v128.load32_splat(dj, 4), d2 = v128.load32_splat(dj, 8), d3 = v128.load32_splat(dj, 12);
+    const w0 = w + <usize>j * rowBytes;
+    const w1 = w0 + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes;
+    let k = 0;
+    for (; k < k4; k += 4) {
       const o = <usize>k << 2;
-      const wide = k < k4;
-      let c = f32x4.splat(0);
-      for (let j = 0; j < units; j++) {
-        const wr = w + <usize>j * rowBytes + o;
-        c = madd(v128.load32_splat(dRow + (<usize>j << 2)), wide ? v128.load(wr) : v128.load32_splat(wr), c);
-      }
-      if (wide) v128.store(dxRow + o, c);
-      else store<f32>(dxRow + o, f32x4.extract_lane(c, 0));
+      let c = v128.load(dx + o);
+      c = madd(d0, v128.load(w0 + o), c);
+      c = madd(d1, v128.load(w1 + o), c);
+      c = madd(d2, v128.load(w2 + o), c);
+      c = madd(d3, v128.load(w3 + o), c);
+      v128.store(dx + o, c);
+    }
+    for (; k < inputs; k++) {
+      const o = <usize>k << 2;
+      let c = v128.load32_splat(dx + o);
+      c = madd(d0, v128.load32_splat(w0 + o), c);
+      c = madd(d1, v128.load32_splat(w1 + o), c);
+      c = madd(d2, v128.load32_splat(w2 + o), c);
+      c = madd(d3, v128.load32_splat(w3 + o), c);
+      store<f32>(dx + o, f32x4.extract_lane(c, 0));
+    }
+  }
+  for (; j < units; j++) {
+    const dj = v128.load32_splat(d + (<usize>j << 2));
+    const wj = w + <usize>j * rowBytes;
+    let k = 0;
+    for (; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(dx + o, madd(dj, v128.load(wj + o), v128.load(dx + o)));
+    }
+    for (; k < inputs; k++) {
+      const o = <usize>k << 2;
+      store<f32>(dx + o, f32x4.extract_lane(madd(dj, v128.load32_splat(wj + o), v128.load32_splat(dx + o)), 0));
     }
   }
 }

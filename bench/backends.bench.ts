@@ -4,6 +4,7 @@
 // compare; absolute figures move with load.
 import { Bench } from 'tinybench';
 import { createBackend } from '../src/backends/index.js';
+import { PACK_FLOATS } from '../src/kernels.js';
 import { Network, Random } from '../src/index.js';
 import { machineLines, markdownTable, writeSection } from './report.js';
 import { PLAIN_SHAPE, PlainMlp } from './plain-mlp.js';
@@ -27,10 +28,11 @@ function forwardProduct(name: 'js' | 'wasm', batch: number) {
   const w = x + batch * INPUTS;
   const b = w + HIDDEN * INPUTS;
   const z = b + HIDDEN;
-  backend.reserve(z + batch * HIDDEN);
+  const pack = z + batch * HIDDEN;
+  backend.reserve(pack + PACK_FLOATS);
   backend.f32.set(randomFloats(batch * INPUTS), x);
   backend.f32.set(randomFloats(HIDDEN * INPUTS, 0.05), w);
-  return () => backend.kernels.forward(x, w, b, z, batch, INPUTS, HIDDEN, 1);
+  return () => backend.kernels.forward(x, w, b, z, pack, batch, INPUTS, HIDDEN, 1);
 }
 
 async function trainingStep(name: 'js' | 'wasm', batch: number) {

@@ -8,18 +8,27 @@
 // never set by the library) and on the JS backend. tfjs gets each product in two operand
 // layouts, with no transpose flag and with the flag our row-major layout implies, and the
 // faster one is the reference. Needs `npm --prefix bench/peers ci`.
+//
+// Then the growth table: square layers N → N, N from 128 to 4096, at batch 1 to 256, each
+// product's GFLOP/s beside the Wasm peak measured in the same run (bench/peak.ts) and beside
+// its own 784×128 rate above; ours on every build against tfjs-wasm's plain layout.
 import { Bench } from 'tinybench';
 import { createBackend } from '../src/backends/index.js';
+import type { Backend } from '../src/backends/backend.js';
 import { KERNEL_BUILDS, buildSupported, type KernelBuild } from '../src/backends/wasm/module.js';
 import { Random } from '../src/index.js';
+import { PACK_FLOATS } from '../src/kernels.js';
 import { machineLines, markdownTable, packageVersion, writeSection } from './report.js';
 import { loadTfjs, type Tensor } from './mnist.js';
+import { measurePeak } from './peak.js';
+import { cpus, loadavg } from 'node:os';
 
 const BATCH = 64;
 const INPUTS = 784;
 const UNITS = 128;
 const FLOPS = 2 * BATCH * INPUTS * UNITS;
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1000);
+const LOAD_AT_START = loadavg()[0];
 const PEERS = new URL('./peers/node_modules/', import.meta.url);
 const rng = new Random(64);
 
@@ -38,29 +47,40 @@ const DELTA = randomFloats(BATCH * UNITS, 0.1); // batch × units
 const PRODUCTS = ['forward', 'weightGradients', 'propagateDelta'] as const;
 type Product = (typeof PRODUCTS)[number];
 
-/** One arena holding every operand, and a closure per product over it. */
+/**
+ * One arena with room for every operand up to these sizes (and a packing buffer, as a network's
+ * layout gives), and a closure per product over it for any sizes within them.
+ */
+function arenaProducts(backend: Backend, batchMax: number, inputsMax: number, unitsMax: number) {
+  const x = backend.base;
+  const w = x + batchMax * inputsMax;
+  const b = w + unitsMax * inputsMax;
+  const z = b + unitsMax;
+  const delta = z + batchMax * unitsMax;
+  const dw = delta + batchMax * unitsMax;
+  const db = dw + unitsMax * inputsMax;
+  const dx = db + unitsMax;
+  const pack = dx + batchMax * inputsMax;
+  backend.reserve(pack + PACK_FLOATS);
+  const k = backend.kernels;
+  const products = (batch: number, inputs: number, units: number): Record<Product, () => void> => ({
+    forward: () => k.forward(x, w, b, z, pack, batch, inputs, units, 1),
+    weightGradients: () => k.weightGradients(delta, x, dw, db, pack, batch, inputs, units, 1 / batch, 1),
+    propagateDelta: () => k.propagateDelta(delta, w, dx, pack, batch, inputs, units),
+  });
+  return { operands: { x, w, b, delta, end: pack }, products };
+}
+
+/** The products at 64 × 784 → 128 on the operands every implementation gets. */
 function ourProducts(backendName: 'wasm' | 'js', build?: KernelBuild): Record<Product, () => void> {
   const backend = createBackend(backendName, 0, build);
-  const x = backend.base;
-  const w = x + BATCH * INPUTS;
-  const b = w + UNITS * INPUTS;
-  const z = b + UNITS;
-  const delta = z + BATCH * UNITS;
-  const dw = delta + BATCH * UNITS;
-  const db = dw + UNITS * INPUTS;
-  const dx = db + UNITS;
-  backend.reserve(dx + BATCH * INPUTS);
+  const { operands, products } = arenaProducts(backend, BATCH, INPUTS, UNITS);
   const f32 = backend.f32;
-  f32.set(X, x);
-  f32.set(W, w);
-  f32.set(B, b);
-  f32.set(DELTA, delta);
-  const k = backend.kernels;
-  return {
-    forward: () => k.forward(x, w, b, z, BATCH, INPUTS, UNITS, 1),
-    weightGradients: () => k.weightGradients(delta, x, dw, db, BATCH, INPUTS, UNITS, 1 / BATCH, 1),
-    propagateDelta: () => k.propagateDelta(delta, w, dx, BATCH, INPUTS, UNITS),
-  };
+  f32.set(X, operands.x);
+  f32.set(W, operands.w);
+  f32.set(B, operands.b);
+  f32.set(DELTA, operands.delta);
+  return products(BATCH, INPUTS, UNITS);
 }
 
 function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
@@ -139,6 +159,98 @@ const table = markdownTable(['product (64×784·784×128)', 'implementation', 'G
 console.log(table.join('\n'));
 for (const v of Object.values(t)) v.dispose();
 
+// ---- growth: N → N layers, N = 128 … 4096, batch 1 … 256 ---------------------------------
+const SIDES = [128, 256, 512, 1024, 2048, 4096];
+const BATCHES = [1, 16, 64, 256];
+const MAX_SIDE = SIDES[SIDES.length - 1];
+const MAX_BATCH = BATCHES[BATCHES.length - 1];
+/** Rounds per shape, alternating the implementations; each round runs a product for at least this long. */
+const GROWTH_ROUNDS = 3;
+const GROWTH_MS = Number(process.env.BENCH_GROWTH_MS ?? 40);
+
+const peaks = new Map<KernelBuild, number>();
+for (const b of builds) peaks.set(b, await measurePeak(b));
+const simdPeak = peaks.get('wasm-simd') ?? Math.max(...peaks.values());
+
+/** Ours on one build: one arena big enough for the largest shape, random operands, the products at any shape inside it. */
+function ourGrowth(build: KernelBuild) {
+  const backend = createBackend('wasm', 0, build);
+  const { operands, products } = arenaProducts(backend, MAX_BATCH, MAX_SIDE, MAX_SIDE);
+  const f32 = backend.f32;
+  for (let i = operands.x; i < operands.end; i++) f32[i] = 0.1 * (2 * rng.uniform() - 1);
+  return products;
+}
+
+/** tfjs-wasm's plain layouts (its fast path) for an N → N layer: x·w, δᵀ·x with δᵀ stored, δ·w. */
+function tfjsGrowth(n: number, batch: number): { products: Record<Product, () => void>; dispose: () => void } {
+  const operands = {
+    x: tf.tensor2d(randomFloats(batch * n), [batch, n]),
+    w: tf.tensor2d(randomFloats(n * n, 0.05), [n, n]),
+    deltaT: tf.tensor2d(randomFloats(n * batch, 0.1), [n, batch]),
+    delta: tf.tensor2d(randomFloats(batch * n, 0.1), [batch, n]),
+  };
+  const read = (r: Tensor) => {
+    r.dataSync();
+    r.dispose();
+  };
+  return {
+    products: {
+      forward: () => read(tf.matMul(operands.x, operands.w)),
+      weightGradients: () => read(tf.matMul(operands.deltaT, operands.x)),
+      propagateDelta: () => read(tf.matMul(operands.delta, operands.w)),
+    },
+    dispose: () => Object.values(operands).forEach((o) => o.dispose()),
+  };
+}
+
+/** Best ms per call of each function over GROWTH_ROUNDS rounds, the functions alternating within each round. */
+function bestTimes(fns: Array<() => void>): number[] {
+  const best = fns.map(() => Infinity);
+  for (let round = 0; round < GROWTH_ROUNDS; round++) {
+    fns.forEach((fn, i) => {
+      let calls = 0;
+      const start = performance.now();
+      let now = start;
+      do {
+        fn();
+        calls++;
+        now = performance.now();
+      } while (now - start < GROWTH_MS);
+      best[i] = Math.min(best[i], (now - start) / calls);
+    });
+  }
+  return best;
+}
+
+const ourBuilds = builds.map((b) => ({ build: b, at: ourGrowth(b) }));
+// Each product's 784×128 rate at batch 64 again, timed as the growth cells are (best of rounds), for the "of its 784×128 rate" column.
+const baseline = new Map(ourBuilds.map((o) => [o.build, Object.fromEntries(PRODUCTS.map((p) => [p, FLOPS / (bestTimes([o.at(BATCH, INPUTS, UNITS)[p]])[0] * 1e6)]))]));
+const percent = (v: number) => `${Math.round(100 * v)}%`;
+const growthRows: string[][] = [];
+for (const n of SIDES) {
+  for (const batch of BATCHES) {
+    const peer = tfjsGrowth(n, batch);
+    const flops = 2 * batch * n * n;
+    for (const p of PRODUCTS) {
+      const fns = [...ourBuilds.map((o) => o.at(batch, n, n)[p]), peer.products[p]];
+      const rates = bestTimes(fns).map((ms) => flops / (ms * 1e6));
+      const tfjsRate = rates[rates.length - 1];
+      const cells = ourBuilds.map((o, i) => {
+        const of784 = baseline.get(o.build)![p];
+        return `${rates[i].toFixed(1)} (${percent(rates[i] / peaks.get(o.build)!)} · ${percent(rates[i] / of784)})`;
+      });
+      const bestOurs = Math.max(...rates.slice(0, -1));
+      growthRows.push([`${n}×${n}`, `${batch}`, p, ...cells, `${tfjsRate.toFixed(1)} (${percent(tfjsRate / simdPeak)})`, `${(bestOurs / tfjsRate).toFixed(2)}×`]);
+    }
+    peer.dispose();
+  }
+}
+const growth = markdownTable(
+  ['layer', 'batch', 'product', ...builds.map((b) => `ours ${b}: GFLOP/s (of peak · of its 784×128 rate)`), 'tfjs-wasm: GFLOP/s (of wasm-simd peak)', 'ours ÷ tfjs'],
+  growthRows,
+);
+console.log(growth.join('\n'));
+
 const flags = process.execArgv.filter((a) => a.startsWith('--') && !a.startsWith('--import') && !a.startsWith('--require'));
 writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'kernels', [
   '## Matrix products: ours vs TensorFlow.js Wasm (bench/kernels.bench.ts)',
@@ -150,4 +262,13 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'kernels', [
   '- ours `forward` also adds the bias and `weightGradients` also writes db and scales by 1/64; tfjs does the bare product. tfjs-wasm takes its fast path (XNNPACK) only without transpose flags, with its constant right-hand operand packed once and reused, so its better layout is the reference (ratio = ours ÷ that)',
   '',
   ...table,
+  '',
+  '### Growth: N → N layers (same run)',
+  '',
+  `- Wasm peak (bench/peak.ts: ${builds.map((b) => `${b} ${peaks.get(b)!.toFixed(1)} GFLOP/s`).join(', ')}): independent 128-bit multiply-add chains in registers, one thread; wasm-simd multiplies and adds separately, wasm-relaxed-simd fuses them`,
+  `- 784×128 at batch 64 timed the same way: ${builds.map((b) => `${b} ${PRODUCTS.map((p) => baseline.get(b)![p].toFixed(1)).join(' / ')}`).join('; ')} GFLOP/s (forward / weightGradients / propagateDelta)`,
+  `- each cell: best of ${GROWTH_ROUNDS} rounds of ≥ ${GROWTH_MS} ms, ours and tfjs alternating; tfjs-wasm in its plain layout (x·w, δᵀ·x, δ·w; no transposes) reading the result back; "of its 784×128 rate" divides by the rate above, timed as the cells are`,
+  `- load average (1 min) at the start and end of the run: ${LOAD_AT_START.toFixed(1)} and ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: on a shared machine the products (which touch memory) lose more than the probe (which does not), so compare rows within a run`,
+  '',
+  ...growth,
 ]);

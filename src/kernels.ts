@@ -15,6 +15,7 @@
  *   z      batch × units    pre-activations
  *   a      batch × units    activations
  *   delta  batch × units    dE/dz (or dE/da before an activation's backward)
+ *   pack   PACK_FLOATS      the products' packing buffer (one per thread), or 0 for none
  *
  * The JS kernels compute the same terms as the Wasm ones but in float64, rounded to float32
  * where they store; the two agree within the 1e-5 the parity specs check, not bit for bit.
@@ -33,6 +34,8 @@ export type Split<Arg extends string = string> = {
   /** The work is the product of these sizes; below `least` it runs on the calling thread (the handshake would cost more). */
   readonly work: readonly Arg[];
   readonly least: number;
+  /** A scratch pointer each thread needs its own of: slice t gets it moved on by t × PACK_FLOATS (0, no scratch, stays 0). */
+  readonly scratch?: Arg;
 } & (
   /** An export that takes (…args, from, to) and does only [from, to) of the cut dimension. */
   | { readonly ranged: string; readonly move?: undefined }
@@ -91,14 +94,23 @@ const activationBackward = () =>
     split: { cut: 'rows', move: { z: 'cols', a: 'cols', delta: 'cols' }, align: 4, work: ['rows', 'cols'], least: CHEAP_VALUES },
   });
 
+/**
+ * Floats of the packing buffer a product may use (per thread): the cache-blocked products of
+ * wide layers copy a 128 KB panel of one operand there, 4 KB of deltas and one 4 × 8 edge tile (assembly/packed.ts; dw and dx use it, z needs none).
+ */
+export const PACK_FLOATS = 32768 + 1024 + 32;
+
+/** Weights per layer (inputs × units) from which a network gets a packing buffer: the products block from 1 << 16 on (assembly/matmul.ts). */
+export const PACKED_LAYER = 1 << 16;
+
 export const KERNELS = {
   // ---- matmul family (assembly/matmul.ts) --------------------------------
   /** z = x·wᵀ + b: z[n,j] = Σ_k x[n,k]·w[j,k] + b[j]. For batch 1 it is a matvec. */
   forward: kernel({
-    args: ['x', 'w', 'b', 'z', 'batch', 'inputs', 'units', 'hasBias'],
-    pointers: 4,
+    args: ['x', 'w', 'b', 'z', 'pack', 'batch', 'inputs', 'units', 'hasBias'],
+    pointers: 5,
     // Each thread reads only its rows of w; the one-sample register tile is 8 units wide.
-    split: { cut: 'units', ranged: 'forwardUnits', align: 8, work: ['batch', 'inputs', 'units'], least: PRODUCT },
+    split: { cut: 'units', ranged: 'forwardUnits', align: 8, work: ['batch', 'inputs', 'units'], least: PRODUCT, scratch: 'pack' },
   }),
   /**
    * Outer-product accumulation over the batch, averaged:
@@ -106,15 +118,15 @@ export const KERNELS = {
    * dw and db are overwritten (they hold this batch's gradient, not a running sum).
    */
   weightGradients: kernel({
-    args: ['delta', 'x', 'dw', 'db', 'batch', 'inputs', 'units', 'scale', 'hasBias'],
-    pointers: 4,
-    split: { cut: 'units', ranged: 'weightGradientsUnits', align: 4, work: ['batch', 'inputs', 'units'], least: PRODUCT },
+    args: ['delta', 'x', 'dw', 'db', 'pack', 'batch', 'inputs', 'units', 'scale', 'hasBias'],
+    pointers: 5,
+    split: { cut: 'units', ranged: 'weightGradientsUnits', align: 4, work: ['batch', 'inputs', 'units'], least: PRODUCT, scratch: 'pack' },
   }),
   /** dx = delta·w: dx[n,k] = Σ_j delta[n,j]·w[j,k] (the sum over the next layer's units). */
   propagateDelta: kernel({
-    args: ['delta', 'w', 'dx', 'batch', 'inputs', 'units'],
-    pointers: 3,
-    split: { cut: 'batch', move: { delta: 'units', dx: 'inputs' }, align: 4, work: ['batch', 'inputs', 'units'], least: PRODUCT },
+    args: ['delta', 'w', 'dx', 'pack', 'batch', 'inputs', 'units'],
+    pointers: 4,
+    split: { cut: 'batch', move: { delta: 'units', dx: 'inputs' }, align: 4, work: ['batch', 'inputs', 'units'], least: PRODUCT, scratch: 'pack' },
   }),
 
   // ---- activations (assembly/activations.ts) ------------------------------

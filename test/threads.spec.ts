@@ -30,9 +30,9 @@ describe('threaded Wasm backend', () => {
       const f = be.f32;
       f.set(x, at.x); f.set(w, at.w); f.set(b, at.b); f.set(delta, d);
       const k = be.kernels;
-      k.forward(at.x, at.w, at.b, z, batch, inputs, units, 1);
-      k.weightGradients(d, at.x, dw, db, batch, inputs, units, 1 / batch, 1);
-      k.propagateDelta(d, at.w, dx, batch, inputs, units);
+      k.forward(at.x, at.w, at.b, z, 0, batch, inputs, units, 1);
+      k.weightGradients(d, at.x, dw, db, 0, batch, inputs, units, 1 / batch, 1);
+      k.propagateDelta(d, at.w, dx, 0, batch, inputs, units);
       k.momentumUpdate(at.w, dw, v, units * inputs, 0.1, 0.9);
       const bad = k.countNonFinite(dw, units * inputs);
       const g = be.f32;

@@ -83,7 +83,7 @@ export class Engine {
       inputs = l.units;
     }
     this.loss = lossEntry(spec.loss)!;
-    this.layout = new Layout(backend.base, shapes, spec.bias);
+    this.layout = new Layout(backend.base, shapes, spec.bias, backend.threads);
     this.ensureRows(1);
     this.rng = new Random(seed);
     this.steps = new StepRunner(backend, this.layout, this.rng);

@@ -1,5 +1,6 @@
 import type { ActivationEntry } from '../registry/activations.js';
 import { MAX_STATE_VECTORS } from '../registry/optimizers.js';
+import { PACK_FLOATS, PACKED_LAYER } from '../kernels.js';
 
 /** A weighted layer's shape as the network sees it. */
 export interface LayerShape {
@@ -36,8 +37,8 @@ const align = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
  * The arena's map. Fixed part: the parameters of all layers as ONE flat vector (weights
- * then bias, layer after layer), the gradient vector in the same layout, and the
- * optimizer's state vectors. Batch part: the input and target rows and every layer's
+ * then bias, layer after layer), the gradient vector in the same layout, the
+ * optimizer's state vectors, and (for wide layers) the products' packing buffers. Batch part: the input and target rows and every layer's
  * z, a and delta for the largest batch seen so far.
  */
 export class Layout {
@@ -45,6 +46,8 @@ export class Layout {
   readonly params: number;
   readonly grads: number;
   readonly state: number;
+  /** The products' packing buffers, PACK_FLOATS per thread, when a layer is wide enough to use them; else 0 (none). */
+  readonly pack: number;
   readonly layers: LayerOffsets[];
   /** Batch buffers; valid for batches up to `capacity` rows. */
   input = 0;
@@ -58,7 +61,7 @@ export class Layout {
   /** Batch buffers start here: above the packed training set, if any. */
   private batchStart: number;
 
-  constructor(base: number, readonly shapes: readonly LayerShape[], readonly hasBias: boolean) {
+  constructor(base: number, readonly shapes: readonly LayerShape[], readonly hasBias: boolean, threads = 1) {
     this.params = align(base);
     let p = this.params;
     const placed: Array<{ weights: number; bias: number }> = [];
@@ -72,7 +75,10 @@ export class Layout {
     this.paramCount = p - this.params;
     this.grads = align(p);
     this.state = align(this.grads + this.paramCount);
-    this.dataStart = align(this.state + MAX_STATE_VECTORS * this.paramCount);
+    const stateEnd = align(this.state + MAX_STATE_VECTORS * this.paramCount);
+    const wide = shapes.some((s) => s.inputs * s.units >= PACKED_LAYER);
+    this.pack = wide ? stateEnd : 0;
+    this.dataStart = wide ? align(stateEnd + threads * PACK_FLOATS) : stateEnd;
     this.batchStart = this.dataStart;
     const shift = this.grads - this.params;
     this.layers = placed.map(({ weights, bias }) => ({

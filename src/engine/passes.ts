@@ -23,7 +23,7 @@ export function forwardPass(backend: Backend, layout: Layout, rows: number, keys
   for (let i = 0; i < layout.shapes.length; i++) {
     const s = layout.shapes[i];
     const l = layout.layers[i];
-    k.forward(x, l.weights, l.bias, l.z, rows, s.inputs, s.units, hasBias);
+    k.forward(x, l.weights, l.bias, l.z, layout.pack, rows, s.inputs, s.units, hasBias);
     const f = s.activation;
     // Hook: an activation from registerActivation runs its TypeScript function (custom-loops.ts).
     if (f.custom) customForward(backend.f32, f, l.z, l.a, rows, s.units);
@@ -54,7 +54,7 @@ export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, 
   layout.shapes.forEach((s, i) => {
     const l = layout.layers[i];
     const x = i === 0 ? layout.input : layerOutput(layout, i - 1, keys);
-    backend.kernels.weightGradients(l.delta, x, l.gradWeights, l.gradBias, rows, s.inputs, s.units, 1 / rows, hasBias);
+    backend.kernels.weightGradients(l.delta, x, l.gradWeights, l.gradBias, layout.pack, rows, s.inputs, s.units, 1 / rows, hasBias);
   });
   return value;
 }
@@ -76,7 +76,7 @@ export function deltaPass(backend: Backend, layout: Layout, loss: LossEntry, row
     const l = layout.layers[i];
     const below = layout.layers[i - 1];
     const belowShape = layout.shapes[i - 1];
-    k.propagateDelta(l.delta, l.weights, below.delta, rows, s.inputs, s.units);
+    k.propagateDelta(l.delta, l.weights, below.delta, layout.pack, rows, s.inputs, s.units);
     if (keys !== null && belowShape.dropout > 0) {
       const { threshold, scale } = dropoutMask(belowShape.dropout);
       k.dropoutDelta(below.delta, rows * belowShape.units, keys[i - 1], threshold, scale);

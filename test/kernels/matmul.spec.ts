@@ -2,6 +2,7 @@
 // db = scale·ΣΔ) and propagateDelta (dx = Δ·w), against float64 references and Wasm vs JS.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
+import { PACK_FLOATS } from '../../src/kernels.js';
 import {
   BACKENDS, SAME_BITS, SIZES, WASM_BUILDS, Scratch, expectClose, expectParity, expectSameBits, expectSplit, openBackend, randomFloats, randomShapes, type Name,
 } from './harness.js';
@@ -19,6 +20,21 @@ const AWKWARD_SHAPES: Shape[] = AWKWARD.flatMap((v) => [
   { batch: 6, inputs: 33, units: v },
   { batch: v, inputs: v, units: v },
 ]);
+/**
+ * Wide layers, which run the cache-blocked products (assembly/packed.ts), at sizes straddling
+ * their blocks: dw/dx blocks of 256 samples or units × 128 inputs in strips of 8, from 2^16
+ * weights and 4 samples on; forward blocks of 2^17 floats of w (whole rows) from 2^20
+ * weights on; tails of 1–3 in the 4-wide register tiles, odd batches and batch 1.
+ */
+const BLOCKED: Shape[] = [
+  { batch: 257, inputs: 129, units: 511 },
+  { batch: 5, inputs: 255, units: 259 },
+  { batch: 4, inputs: 127, units: 1025 },
+  { batch: 63, inputs: 258, units: 255 },
+  { batch: 3, inputs: 385, units: 2731 },
+  { batch: 67, inputs: 1027, units: 1023 },
+  { batch: 1, inputs: 385, units: 2731 },
+];
 const label = (s: Shape) => `${s.batch}×${s.inputs}→${s.units}`;
 
 function data(s: Shape, seed: number) {
@@ -34,67 +50,97 @@ function data(s: Shape, seed: number) {
 /** Absolute tolerance for a float32 sum of n products of values in [−1, 1]. */
 const sumTol = (n: number) => 2e-6 * Math.sqrt(n) + 1e-6;
 
-function forwardOn(name: Name, s: Shape, d: ReturnType<typeof data>, hasBias: number) {
+/** Garbage after the packing buffer, which no kernel may touch. */
+const GUARD = 64;
+
+/**
+ * A packing buffer of PACK_FLOATS per thread, as the engine's layout gives (or 0, none: the
+ * direct loops), run `call` with it, and check nothing past it was written.
+ */
+function withPack(m: Scratch, packed: boolean, call: (pack: number) => void): void {
+  if (!packed) return call(0);
+  const size = m.backend.threads * PACK_FLOATS;
+  const pack = m.put(new Float32Array(size + GUARD).fill(Number.NaN));
+  call(pack);
+  expect(m.get(pack + size, GUARD).every(Number.isNaN), 'nothing written past the packing buffers').toBe(true);
+}
+
+function forwardOn(name: Name, s: Shape, d: ReturnType<typeof data>, hasBias: number, packed = true) {
   const m = new Scratch(name);
   const x = m.put(d.x), w = m.put(d.w), b = m.put(d.b), z = m.put(s.batch * s.units);
-  m.backend.kernels.forward(x, w, b, z, s.batch, s.inputs, s.units, hasBias);
+  withPack(m, packed, (pack) => m.backend.kernels.forward(x, w, b, z, pack, s.batch, s.inputs, s.units, hasBias));
   return m.get(z, s.batch * s.units);
 }
 
-function gradientsOn(name: Name, s: Shape, d: ReturnType<typeof data>, scale: number) {
+function gradientsOn(name: Name, s: Shape, d: ReturnType<typeof data>, scale: number, packed = true) {
   const m = new Scratch(name);
   const delta = m.put(d.delta), x = m.put(d.x);
   // Fill the outputs with garbage first: the kernel must overwrite, not add to, them.
   const dw = m.put(new Float32Array(s.units * s.inputs).fill(7)), db = m.put(new Float32Array(s.units).fill(7));
-  m.backend.kernels.weightGradients(delta, x, dw, db, s.batch, s.inputs, s.units, scale, 1);
+  withPack(m, packed, (pack) => m.backend.kernels.weightGradients(delta, x, dw, db, pack, s.batch, s.inputs, s.units, scale, 1));
   return { dw: m.get(dw, s.units * s.inputs), db: m.get(db, s.units) };
 }
 
-function propagateOn(name: Name, s: Shape, d: ReturnType<typeof data>) {
+function propagateOn(name: Name, s: Shape, d: ReturnType<typeof data>, packed = true) {
   const m = new Scratch(name);
   const delta = m.put(d.delta), w = m.put(d.w), dx = m.put(new Float32Array(s.batch * s.inputs).fill(7));
-  m.backend.kernels.propagateDelta(delta, w, dx, s.batch, s.inputs, s.units);
+  withPack(m, packed, (pack) => m.backend.kernels.propagateDelta(delta, w, dx, pack, s.batch, s.inputs, s.units));
   return m.get(dx, s.batch * s.inputs);
 }
 
+/** The float64 references: z = x·wᵀ + b, dw = scale·Δᵀ·x with db = scale·ΣΔ, and dx = Δ·w. */
+function forwardReference(s: Shape, d: ReturnType<typeof data>): Float64Array {
+  const expected = new Float64Array(s.batch * s.units);
+  for (let n = 0; n < s.batch; n++)
+    for (let j = 0; j < s.units; j++) {
+      let sum = d.b[j];
+      for (let k = 0; k < s.inputs; k++) sum += d.x[n * s.inputs + k] * d.w[j * s.inputs + k];
+      expected[n * s.units + j] = sum;
+    }
+  return expected;
+}
+
+function gradientsReference(s: Shape, d: ReturnType<typeof data>, scale: number): { dw: Float64Array; db: Float64Array } {
+  const dw = new Float64Array(s.units * s.inputs);
+  const db = new Float64Array(s.units);
+  for (let n = 0; n < s.batch; n++)
+    for (let j = 0; j < s.units; j++) {
+      const dj = d.delta[n * s.units + j];
+      db[j] += dj * scale;
+      for (let k = 0; k < s.inputs; k++) dw[j * s.inputs + k] += dj * d.x[n * s.inputs + k] * scale;
+    }
+  return { dw, db };
+}
+
+function propagateReference(s: Shape, d: ReturnType<typeof data>): Float64Array {
+  const dx = new Float64Array(s.batch * s.inputs);
+  for (let n = 0; n < s.batch; n++)
+    for (let j = 0; j < s.units; j++)
+      for (let k = 0; k < s.inputs; k++) dx[n * s.inputs + k] += d.delta[n * s.units + j] * d.w[j * s.inputs + k];
+  return dx;
+}
+
 describe.each(BACKENDS)('matmul kernels (%s)', (name) => {
-  it.each(SHAPES.map((s) => [label(s), s] as const))('forward %s equals x·wᵀ + b', (_, s) => {
+  it.each([...SHAPES, ...BLOCKED].map((s) => [label(s), s] as const))('forward %s equals x·wᵀ + b', (_, s) => {
     const d = data(s, s.batch * 1000 + s.inputs * 10 + s.units);
-    const expected = new Float64Array(s.batch * s.units);
-    for (let n = 0; n < s.batch; n++)
-      for (let j = 0; j < s.units; j++) {
-        let sum = d.b[j];
-        for (let k = 0; k < s.inputs; k++) sum += d.x[n * s.inputs + k] * d.w[j * s.inputs + k];
-        expected[n * s.units + j] = sum;
-      }
+    const expected = forwardReference(s, d);
     expectClose(forwardOn(name, s, d, 1), expected, 1e-5, sumTol(s.inputs), `forward ${label(s)}`);
     const noBias = forwardOn(name, s, d, 0);
     expectClose(noBias, expected.map((v, i) => v - d.b[i % s.units]), 1e-5, sumTol(s.inputs), `forward without bias ${label(s)}`);
   });
 
-  it.each(SHAPES.map((s) => [label(s), s] as const))('weightGradients %s equals scale·Δᵀ·x and scale·ΣΔ', (_, s) => {
+  it.each([...SHAPES, ...BLOCKED].map((s) => [label(s), s] as const))('weightGradients %s equals scale·Δᵀ·x and scale·ΣΔ', (_, s) => {
     const d = data(s, 7 + s.batch * 1000 + s.inputs * 10 + s.units);
     const scale = 1 / s.batch;
-    const dw = new Float64Array(s.units * s.inputs);
-    const db = new Float64Array(s.units);
-    for (let n = 0; n < s.batch; n++)
-      for (let j = 0; j < s.units; j++) {
-        const dj = d.delta[n * s.units + j];
-        db[j] += dj * scale;
-        for (let k = 0; k < s.inputs; k++) dw[j * s.inputs + k] += dj * d.x[n * s.inputs + k] * scale;
-      }
+    const { dw, db } = gradientsReference(s, d, scale);
     const got = gradientsOn(name, s, d, scale);
     expectClose(got.dw, dw, 1e-5, sumTol(s.batch), `dw ${label(s)}`);
     expectClose(got.db, db, 1e-5, sumTol(s.batch), `db ${label(s)}`);
   });
 
-  it.each(SHAPES.map((s) => [label(s), s] as const))('propagateDelta %s equals Δ·w', (_, s) => {
+  it.each([...SHAPES, ...BLOCKED].map((s) => [label(s), s] as const))('propagateDelta %s equals Δ·w', (_, s) => {
     const d = data(s, 13 + s.batch * 1000 + s.inputs * 10 + s.units);
-    const dx = new Float64Array(s.batch * s.inputs);
-    for (let n = 0; n < s.batch; n++)
-      for (let j = 0; j < s.units; j++)
-        for (let k = 0; k < s.inputs; k++) dx[n * s.inputs + k] += d.delta[n * s.units + j] * d.w[j * s.inputs + k];
-    expectClose(propagateOn(name, s, d), dx, 1e-5, sumTol(s.units), `dx ${label(s)}`);
+    expectClose(propagateOn(name, s, d), propagateReference(s, d), 1e-5, sumTol(s.units), `dx ${label(s)}`);
   });
 
   it('keeps the arena and the results right after reserve() grows memory', () => {
@@ -106,7 +152,7 @@ describe.each(BACKENDS)('matmul kernels (%s)', (name) => {
     m.backend.reserve(m.backend.f32.length + 4_000_000); // forces memory.grow on Wasm
     expect(m.get(x, d.x.length)).toEqual(d.x); // contents survive the grow
     const z = m.put(s.batch * s.units);
-    m.backend.kernels.forward(x, w, b, z, s.batch, s.inputs, s.units, 1);
+    m.backend.kernels.forward(x, w, b, z, 0, s.batch, s.inputs, s.units, 1);
     expect(m.backend.f32.length).toBeGreaterThan(before.length); // the view was re-derived
     expectParity(m.get(z, 15), forwardOn('js', s, d, 1), 'forward after grow');
   });
@@ -121,20 +167,36 @@ describe.each(BACKENDS)('matmul kernels (%s)', (name) => {
   });
 });
 
+/** Parity for a sum of n terms: 1e-5, or for the long sums of wide layers the float32 rounding sumTol allows (blocking changes no sum: see below). */
+const parityTol = (n: number) => (n > 256 ? sumTol(n) : 1e-5);
+
 describe.each(WASM_BUILDS)('matmul kernels: %s against JS', (build) => {
-  it.each([...SHAPES, ...AWKWARD_SHAPES].map((s) => [label(s), s] as const))('%s within relative 1e-5', (_, s) => {
+  it.each([...SHAPES, ...AWKWARD_SHAPES, ...BLOCKED].map((s) => [label(s), s] as const))('%s within relative 1e-5 (wide: sumTol)', (_, s) => {
     const d = data(s, 31 + s.batch + s.inputs + s.units);
-    expectParity(forwardOn(build, s, d, 1), forwardOn('js', s, d, 1), 'forward');
+    expectParity(forwardOn(build, s, d, 1), forwardOn('js', s, d, 1), 'forward', parityTol(s.inputs));
     const gw = gradientsOn(build, s, d, 1 / s.batch);
     const gj = gradientsOn('js', s, d, 1 / s.batch);
-    expectParity(gw.dw, gj.dw, 'dw');
-    expectParity(gw.db, gj.db, 'db');
-    expectParity(propagateOn(build, s, d), propagateOn('js', s, d), 'dx');
+    expectParity(gw.dw, gj.dw, 'dw', parityTol(s.batch));
+    expectParity(gw.db, gj.db, 'db', parityTol(s.batch));
+    expectParity(propagateOn(build, s, d), propagateOn('js', s, d), 'dx', parityTol(s.units));
+  });
+});
+
+// The blocked products cut no output's sum: they give the direct loops' bits on every build.
+describe.each(WASM_BUILDS)('matmul kernels: %s blocked against direct, bit for bit', (build) => {
+  it.each(BLOCKED.map((s) => [label(s), s] as const))('%s', (_, s) => {
+    const d = data(s, 47 + s.batch + s.inputs + s.units);
+    expectSameBits(forwardOn(build, s, d, 1), forwardOn(build, s, d, 1, false), 'forward');
+    const packed = gradientsOn(build, s, d, 1 / s.batch);
+    const direct = gradientsOn(build, s, d, 1 / s.batch, false);
+    expectSameBits(packed.dw, direct.dw, 'dw');
+    expectSameBits(packed.db, direct.db, 'db');
+    expectSameBits(propagateOn(build, s, d), propagateOn(build, s, d, false), 'dx');
   });
 });
 
 describe.each(SAME_BITS)('matmul kernels: %s against %s, bit for bit', (threads, one) => {
-  it.each([...SHAPES, ...AWKWARD_SHAPES].map((s) => [label(s), s] as const))('%s', (_, s) => {
+  it.each([...SHAPES, ...AWKWARD_SHAPES, ...BLOCKED].map((s) => [label(s), s] as const))('%s', (_, s) => {
     const d = data(s, 43 + s.batch + s.inputs + s.units);
     expectSameBits(forwardOn(threads, s, d, 1), forwardOn(one, s, d, 1), 'forward');
     expectSameBits(forwardOn(threads, s, d, 0), forwardOn(one, s, d, 0), 'forward without bias');

@@ -168,7 +168,7 @@ function outerSteps(name: Name, fused: boolean, inputs: number, units: number) {
     if (fused) {
       k.outerMomentumUpdate(s.delta, s.x, w, v, inputs, units, LR, MU);
     } else {
-      k.weightGradients(s.delta, s.x, g, gb, 1, inputs, units, 1, 0);
+      k.weightGradients(s.delta, s.x, g, gb, 0, 1, inputs, units, 1, 0);
       k.momentumUpdate(w, g, v, count, LR, MU);
     }
   }

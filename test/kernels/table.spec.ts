@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KERNELS, type KernelSpec } from '../../src/kernels.js';
-import { KERNEL_BUILDS, kernelsModule } from '../../src/backends/wasm/module.js';
+import { KERNEL_BUILDS, buildBytes, kernelsModule } from '../../src/backends/wasm/module.js';
 import { MAX_SHARED_PAGES, instantiate } from '../../src/backends/wasm/memory.js';
 import { ARG_STRIDE } from '../../src/backends/wasm/threads.js';
 
@@ -77,5 +77,14 @@ describe('asconfig.json', () => {
     const shared = Object.entries(config.targets).filter(([, t]) => t.sharedMemory);
     expect(shared.map(([name]) => name)).toEqual(['simd-shared', 'relaxed-shared']);
     for (const [name, target] of shared) expect(target.maximumMemory, name).toBe(MAX_SHARED_PAGES);
+  });
+});
+
+describe('the embedded builds', () => {
+  // They are stored as chunks shared between builds (scripts/build-wasm.mjs); joined, each must be the compiler's file.
+  const FILES = { 'wasm-simd': 'simd', 'wasm-relaxed-simd': 'relaxed-simd' } as const;
+  it.each(KERNEL_BUILDS.flatMap((name) => [[name, false], [name, true]] as const))('%s (shared memory: %s) joins into build/ byte for byte', (name, shared) => {
+    const file = new URL(`../../build/kernels-${FILES[name]}${shared ? '-shared' : ''}.wasm`, import.meta.url);
+    expect(Buffer.from(buildBytes(name, shared)).equals(readFileSync(file))).toBe(true);
   });
 });

@@ -71,6 +71,7 @@ function overArena(b: JsBackend, f: (...args: unknown[]) => unknown, arity: numb
     case 7: return (a0: N, a1: N, a2: N, a3: N, a4: N, a5: N, a6: N) => f(b.f32, a0, a1, a2, a3, a4, a5, a6);
     case 8: return (a0: N, a1: N, a2: N, a3: N, a4: N, a5: N, a6: N, a7: N) => f(b.f32, a0, a1, a2, a3, a4, a5, a6, a7);
     case 9: return (a0: N, a1: N, a2: N, a3: N, a4: N, a5: N, a6: N, a7: N, a8: N) => f(b.f32, a0, a1, a2, a3, a4, a5, a6, a7, a8);
-    default: throw new Error(`a kernel takes 2 to 9 arguments, not ${arity}`);
+    case 10: return (a0: N, a1: N, a2: N, a3: N, a4: N, a5: N, a6: N, a7: N, a8: N, a9: N) => f(b.f32, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    default: throw new Error(`a kernel takes 2 to 10 arguments, not ${arity}`);
   }
 }

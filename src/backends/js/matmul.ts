@@ -9,9 +9,11 @@
 // Float32Array and precomputed offsets in every hot loop, register tiles (several outputs
 // sharing each load) with the accumulators in locals, no allocation and no closures.
 
+// The products take the Wasm kernels' packing buffer `pack` and ignore it: scalar code gains nothing from a copy.
+
 /** z = x·wᵀ + b. Each output is the dot product of a row of x with a row of w. */
 export function forward(
-  m: Float32Array, x: number, w: number, b: number, z: number,
+  m: Float32Array, x: number, w: number, b: number, z: number, _pack: number,
   batch: number, inputs: number, units: number, hasBias: number,
 ): void {
   let n = 0;
@@ -94,7 +96,7 @@ function forwardOneRow(
 
 /** dw = scale·Δᵀ·x (the outer products δ·xᵀ summed over the batch), db = scale·ΣΔ. */
 export function weightGradients(
-  m: Float32Array, delta: number, x: number, dw: number, db: number,
+  m: Float32Array, delta: number, x: number, dw: number, db: number, _pack: number,
   batch: number, inputs: number, units: number, scale: number, hasBias: number,
 ): void {
   if (batch === 1) outerProduct(m, delta, x, dw, inputs, units, scale);
@@ -213,7 +215,7 @@ function outerProductSum(
 
 /** dx = Δ·w: each input's error is the weighted sum of the errors of the units it feeds. */
 export function propagateDelta(
-  m: Float32Array, delta: number, w: number, dx: number,
+  m: Float32Array, delta: number, w: number, dx: number, _pack: number,
   batch: number, inputs: number, units: number,
 ): void {
   let n = 0;

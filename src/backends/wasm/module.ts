@@ -1,4 +1,4 @@
-import { kernelBuilds, sharedKernelBuilds } from './kernels.generated.js';
+import { kernelBuilds, kernelChunks, sharedKernelBuilds } from './kernels.generated.js';
 
 export type KernelBuild = (typeof kernelBuilds)[number]['name'];
 
@@ -12,14 +12,34 @@ const key = (name: KernelBuild, shared: boolean): Key => (shared ? `${name}+shar
 /** Every build this package ships, best first. */
 export const KERNEL_BUILDS: readonly KernelBuild[] = kernelBuilds.map((b) => b.name);
 
-function buildBytes(name: KernelBuild, shared: boolean): Uint8Array<ArrayBuffer> {
+/** A build's Wasm bytes (exported for the spec that holds them to the compiler's output). */
+export function buildBytes(name: KernelBuild, shared: boolean): Uint8Array<ArrayBuffer> {
   let b = bytes.get(key(name, shared));
   if (!b) {
     const entry = (shared ? sharedKernelBuilds : kernelBuilds).find((k) => k.name === name);
     if (!entry) throw new Error(`unknown kernel build '${name}'`);
-    bytes.set(key(name, shared), (b = base64Bytes(entry.base64)));
+    bytes.set(key(name, shared), (b = joinChunks(entry.chunks)));
   }
   return b;
+}
+
+let chunkTable: { bytes: Uint8Array<ArrayBuffer>; starts: number[] } | null = null;
+
+/** A build's bytes from the chunk table the builds share (scripts/build-wasm.mjs cuts them). */
+function joinChunks(ids: readonly number[]): Uint8Array<ArrayBuffer> {
+  if (!chunkTable) {
+    const starts = [0];
+    for (const length of kernelChunks.lengths) starts.push(starts[starts.length - 1] + length);
+    chunkTable = { bytes: base64Bytes(kernelChunks.base64), starts };
+  }
+  const { bytes: table, starts } = chunkTable;
+  const out = new Uint8Array(ids.reduce((n, id) => n + starts[id + 1] - starts[id], 0));
+  let at = 0;
+  for (const id of ids) {
+    out.set(table.subarray(starts[id], starts[id + 1]), at);
+    at += starts[id + 1] - starts[id];
+  }
+  return out;
 }
 
 /**

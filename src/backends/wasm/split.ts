@@ -1,10 +1,10 @@
 // How each splittable kernel of the table (src/kernels.ts) is cut across threads: its op code
 // (the index here), the export a thread runs, and a slice function that rewrites one full
 // call's arguments into one thread's share.
-import { KERNELS, type Kernels, type KernelSpec } from '../../kernels.js';
+import { KERNELS, PACK_FLOATS, type Kernels, type KernelSpec } from '../../kernels.js';
 
-/** One call's arguments in, one slice's arguments written to `to` at `at`, for [from, end) of the cut dimension. */
-export type Slice = (call: Float64Array, to: Float64Array, at: number, from: number, end: number) => void;
+/** One call's arguments in, slice number `part`'s arguments written to `to` at `at`, for [from, end) of the cut dimension. */
+export type Slice = (call: Float64Array, to: Float64Array, at: number, from: number, end: number, part: number) => void;
 
 export interface Splittable {
   readonly name: keyof Kernels;
@@ -30,11 +30,23 @@ export const SPLITTABLE: readonly Splittable[] = (Object.entries(KERNELS) as Arr
     work: split.work.map(at),
     align: split.align,
     least: split.least,
-    slice: split.ranged === undefined
-      ? moveSlice(args.length, at(split.cut), Object.entries(split.move).map(([p, stride]) => [at(p), typeof stride === 'string' ? at(stride) : -1]))
-      : rangeSlice(args.length),
+    slice: ownScratch(
+      split.ranged === undefined
+        ? moveSlice(args.length, at(split.cut), Object.entries(split.move).map(([p, stride]) => [at(p), typeof stride === 'string' ? at(stride) : -1]))
+        : rangeSlice(args.length),
+      split.scratch === undefined ? -1 : at(split.scratch),
+    ),
   }];
 });
+
+/** Give slice `part` its own PACK_FLOATS of the scratch pointer at `position` (if the kernel has one and the call passed one). */
+function ownScratch(slice: Slice, position: number): Slice {
+  if (position < 0) return slice;
+  return (call, to, at, from, end, part) => {
+    slice(call, to, at, from, end, part);
+    if (call[position] !== 0) to[at + position] = call[position] + part * PACK_FLOATS;
+  };
+}
 
 function copy(call: Float64Array, to: Float64Array, at: number, n: number): void {
   for (let i = 0; i < n; i++) to[at + i] = call[i];

@@ -6,8 +6,8 @@ import { disableKernels, exportedKernels } from './kernels.js';
 import { SPLITTABLE } from './split.js';
 import { ARG_STRIDE, ThreadPool } from './threads.js';
 
-/** A Wasm export or a kernel, called with up to nine arguments (those past its own are ignored). */
-type Fn = (a0: number, a1: number, a2?: number, a3?: number, a4?: number, a5?: number, a6?: number, a7?: number, a8?: number, ...more: number[]) => number | void;
+/** A Wasm export or a kernel, called with up to ten arguments (those past its own are ignored). */
+type Fn = (a0: number, a1: number, a2?: number, a3?: number, a4?: number, a5?: number, a6?: number, a7?: number, a8?: number, a9?: number, ...more: number[]) => number | void;
 
 /**
  * The Wasm backend on several threads: one shared linear memory, instantiated on this thread
@@ -73,11 +73,11 @@ export class ThreadedWasmBackend extends WasmArena implements Backend {
     const narrowest = align * this.threads;
     const c = this.call;
     // Fixed parameters, not rest and spread: this runs on every kernel call of a training step.
-    return (a0, a1, a2, a3, a4, a5, a6, a7, a8) => {
-      c[0] = a0; c[1] = a1; c[2] = a2!; c[3] = a3!; c[4] = a4!; c[5] = a5!; c[6] = a6!; c[7] = a7!; c[8] = a8!;
+    return (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) => {
+      c[0] = a0; c[1] = a1; c[2] = a2!; c[3] = a3!; c[4] = a4!; c[5] = a5!; c[6] = a6!; c[7] = a7!; c[8] = a8!; c[9] = a9!;
       let size = 1;
       for (let i = 0; i < work.length; i++) size *= c[work[i]];
-      if (size < least || c[cut] < narrowest) return one(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+      if (size < least || c[cut] < narrowest) return one(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
       return this.split(op, c[cut], align);
     };
   }
@@ -94,10 +94,10 @@ export class ThreadedWasmBackend extends WasmArena implements Backend {
     for (let t = 1; t < parts; t++) {
       const from = Math.min(n, t * chunk);
       // A worker whose slice is empty still answers: it runs a zero-length slice.
-      slice(this.call, rows, (t - 1) * ARG_STRIDE, from, Math.min(n, from + chunk));
+      slice(this.call, rows, (t - 1) * ARG_STRIDE, from, Math.min(n, from + chunk), t);
     }
     this.pool.post(op);
-    slice(this.call, this.mine, 0, 0, Math.min(n, chunk));
+    slice(this.call, this.mine, 0, 0, Math.min(n, chunk), 0);
     const own = this.runRow(op, this.mine, 0);
     return own + this.pool.join(this.runWorkerSlice[op]);
   }
