@@ -230,7 +230,7 @@ describe('bundled into a page', () => {
     }
   }
 
-  /** The copies of the library in a file: each carries the base64 Wasm kernels, which all start with \0asm. */
+  /** The copies of the library in a file: each carries the base64 table of Wasm chunks, which starts with \0asm. */
   const copies = (file: string) => (readFileSync(file, 'utf8').match(/AGFzbQ/g) ?? []).length;
 
   // Vite and webpack see trainInWorker's new Worker(new URL('./worker-entry.js', import.meta.url)) and emit the
@@ -254,13 +254,13 @@ describe('bundled into a page', () => {
       expect(warnings).toEqual([]);
       dist = join(dir, 'dist');
       const scripts = files.filter((f) => f.endsWith('.js'));
-      for (const f of scripts) expect(copies(join(dist, f)), f).toBeLessThanOrEqual(4);
+      for (const f of scripts) expect(copies(join(dist, f)), f).toBeLessThanOrEqual(1);
       const total = scripts.reduce((sum, f) => sum + copies(join(dist, f)), 0);
       if (sharedChunk) {
-        expect(total, 'one copy, shared by the page and the worker').toBe(4);
+        expect(total, 'one copy, shared by the page and the worker').toBe(1);
         expect(statSync(join(dist, 'backprop-worker.js')).size).toBeLessThan(4096);
       } else {
-        expect(total).toBeLessThanOrEqual(8);
+        expect(total).toBeLessThanOrEqual(2);
       }
       // webpack writes a classic script, the others ES modules; Vite writes its own index.html.
       if (bundler === 'webpack') writeFileSync(join(dist, 'index.html'), html('<script src="main.js"></script>'));
