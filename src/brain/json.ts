@@ -1,7 +1,7 @@
 // brain.js's saved forms. We write 2.0.0-beta.24's (`type: 'NeuralNetwork'`, layers of `weights`
 // rows and `biases`), which brain.js 2.x loads; we read that and 1.6.1's (layers of named nodes,
 // each `{ bias, weights: { key: w } }`). Everything is checked before anything is built.
-import { describe, plainObject, wholeNumber } from '../validate/values.js';
+import { describe, finite, plainObject, wholeNumber } from '../validate/values.js';
 import type { Lookup } from './lookup.js';
 import { trainDefaults, mergeTrainOptions, TRAIN_KEYS, hiddenLayers, type TrainOpts, type NetOptions, type BrainActivation } from './options.js';
 
@@ -137,11 +137,6 @@ function parseText(text: string, label: string): unknown {
 function parseSizes(value: unknown, label: string): number[] {
   if (!Array.isArray(value) || value.length < 2) throw new TypeError(`${label}: expected an array of at least 2 layer widths, got ${describe(value)}`);
   return value.map((n, i) => wholeNumber(n, `${label}[${i}]`, 1));
-}
-
-function finite(value: unknown, label: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${label}: expected a finite number, got ${describe(value)}`);
-  return value;
 }
 
 /** Only the training options we know (brain.js writes no others), over the defaults. */

@@ -1,7 +1,7 @@
 // brain.js's options, with its defaults (2.0.0-beta.24's trainDefaults and defaults), checked the
 // house way: an unknown option or a value out of range throws, naming the option.
 import { parseBackend, parseSeed, parseThreads, type BackendChoice } from '../validate/network-options.js';
-import { optionsObject, oneOf, boolean, positive, wholeNumber, optionalFunction, describe } from '../validate/values.js';
+import { optionsObject, oneOf, boolean, finite, positive, wholeNumber, optionalFunction, describe } from '../validate/values.js';
 import { LEAKY_RELU_SLOPE } from '../kernels.js';
 
 /** The activations brain.js's NeuralNetwork offers; every layer, the output included, uses the one chosen. */
@@ -205,7 +205,7 @@ export function parseConstructorOptions(options: unknown, label: string): { net:
   const net: NetOptions = { inputSize: 0, outputSize: 0, binaryThresh: 0.5 };
   if (o.inputSize !== undefined) net.inputSize = wholeNumber(o.inputSize, at('inputSize'), 1);
   if (o.outputSize !== undefined) net.outputSize = wholeNumber(o.outputSize, at('outputSize'), 1);
-  if (o.binaryThresh !== undefined) net.binaryThresh = finiteNumber(o.binaryThresh, at('binaryThresh'));
+  if (o.binaryThresh !== undefined) net.binaryThresh = finite(o.binaryThresh, at('binaryThresh'));
   if (o.hiddenLayers !== undefined) net.hiddenLayers = hiddenLayers(o.hiddenLayers, at('hiddenLayers'));
   const where = `${label}: options`;
   const engine: EngineOptions = { seed: parseSeed(o.seed, where), threads: parseThreads(o.threads, where), backend: parseBackend(o.backend, where) };
@@ -215,11 +215,6 @@ export function parseConstructorOptions(options: unknown, label: string): { net:
 export function hiddenLayers(value: unknown, label: string): number[] {
   if (!Array.isArray(value)) throw new TypeError(`${label}: expected an array of layer widths, got ${describe(value)}`);
   return value.map((n, i) => wholeNumber(n, `${label}[${i}]`, 1));
-}
-
-function finiteNumber(value: unknown, label: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${label}: expected a finite number, got ${describe(value)}`);
-  return value;
 }
 
 /** brain.js's `log`: a function is called with the status, true prints its line with console.log. */

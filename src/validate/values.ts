@@ -48,6 +48,12 @@ export function boolean(value: unknown, label: string): boolean {
   return value;
 }
 
+/** A finite number. */
+export function finite(value: unknown, label: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${label}: expected a finite number, got ${describe(value)}`);
+  return value;
+}
+
 /** A finite number > 0. */
 export function positive(value: unknown, label: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
