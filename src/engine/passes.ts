@@ -51,11 +51,12 @@ export function forwardPass(backend: Backend, layout: Layout, rows: number, keys
 export function backwardPass(backend: Backend, layout: Layout, loss: LossEntry, rows: number, keys: DropoutKeys = null): number {
   const value = deltaPass(backend, layout, loss, rows, keys);
   const hasBias = layout.hasBias ? 1 : 0;
-  layout.shapes.forEach((s, i) => {
+  for (let i = 0; i < layout.shapes.length; i++) {
+    const s = layout.shapes[i];
     const l = layout.layers[i];
     const x = i === 0 ? layout.input : layerOutput(layout, i - 1, keys);
     backend.kernels.weightGradients(l.delta, x, l.gradWeights, l.gradBias, layout.pack, rows, s.inputs, s.units, 1 / rows, hasBias);
-  });
+  }
   return value;
 }
 
