@@ -79,6 +79,7 @@ export function outerMomentumUpdate(delta: usize, x: usize, weights: usize, velo
   const rowBytes = <usize>inputs << 2;
   const lr = f32x4.splat(learningRate);
   const mu = f32x4.splat(momentum);
+  const tiny = f32x4.splat(TINY);
   for (let j = 0; j < units; j++) {
     const dj = load<f32>(delta + (<usize>j << 2));
     const d = f32x4.splat(dj);
@@ -88,14 +89,14 @@ export function outerMomentumUpdate(delta: usize, x: usize, weights: usize, velo
     for (; k < k4; k += 4) {
       const o = <usize>k << 2;
       const g = f32x4.mul(d, v128.load(x + o));
-      const vel = f32x4.sub(f32x4.mul(mu, v128.load(v + o)), f32x4.mul(lr, g));
+      const vel = flush(f32x4.sub(f32x4.mul(mu, v128.load(v + o)), f32x4.mul(lr, g)), tiny);
       v128.store(v + o, vel);
       v128.store(w + o, f32x4.add(v128.load(w + o), vel));
     }
     for (; k < inputs; k++) {
       const o = <usize>k << 2;
       const g = dj * load<f32>(x + o);
-      const vel = momentum * load<f32>(v + o) - learningRate * g;
+      const vel = flushOne(momentum * load<f32>(v + o) - learningRate * g, TINY);
       store<f32>(v + o, vel);
       store<f32>(w + o, load<f32>(w + o) + vel);
     }

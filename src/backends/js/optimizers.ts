@@ -61,7 +61,7 @@ export function outerMomentumUpdate(
     const w = weights + j * inputs;
     const v = velocity + j * inputs;
     for (let k = 0; k < inputs; k++) {
-      const vel = mu * m[v + k] - lr * f32(d * m[x + k]);
+      const vel = flush(mu * m[v + k] - lr * f32(d * m[x + k]), TINY);
       m[v + k] = vel;
       m[w + k] += vel;
     }
