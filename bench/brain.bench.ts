@@ -50,11 +50,18 @@ const contestants: Array<{ name: string; net: Trainer; ms: number; samples: numb
   ...peers.map((p) => ({ name: p.name, net: new p.lib.NeuralNetwork().fromJSON(p.form(structuredClone(start))) })),
 ].map((c) => ({ ...c, ms: 0, samples: 0, error: NaN }));
 
+// A contestant's garbage is collected before the next one's timed call (node --expose-gc, as `npm run
+// bench:brain` starts it): brain.js leaves megabytes per call, and the first allocation of whoever runs next
+// would otherwise pay for collecting it (it halved our measured rate). Each call's own collections stay in its time.
+const collect = (globalThis as { gc?: () => void }).gc;
+if (!collect) console.warn('brain.bench: run with node --expose-gc so one contestant does not pay for collecting the last one\'s garbage');
+
 // One untimed call each (JIT warm-up), then the timed rounds, each starting with a different contestant.
 for (const c of contestants) c.net.train(data, options);
 for (let round = 0; round < ROUNDS; round++) {
   for (let k = 0; k < contestants.length; k++) {
     const c = contestants[(round + k) % contestants.length];
+    collect?.();
     const t0 = performance.now();
     c.error = c.net.train(data, options).error;
     c.ms += performance.now() - t0;
@@ -76,6 +83,7 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'brain', [
   `- backprop ${ourVersion}, backprop/brain on one thread (wasm kernel as \`backend: 'wasm'\` picks it, and the JS backend); brain.js 2.0.0-beta.24 and 1.6.1 (devDependencies)`,
   `- model: ${PIXELS}-${HIDDEN}-${CLASSES}, sigmoid, brain.js's defaults (online, learningRate 0.3, momentum 0.1; its error measured every iteration), all four from the same initial weights via fromJSON`,
   `- one call = \`train(data, { iterations: 1 })\` over the same ${ROWS.toLocaleString('en')} MNIST digits; one untimed call each, then ${ROUNDS} rounds of one call each, the first contestant rotating every round; samples / summed wall time`,
+  `- ${collect ? 'a full garbage collection before each timed call (node --expose-gc), so no call pays for collecting the previous contestant\'s garbage; collections a call causes itself are in its time' : 'no collection between calls (run without --expose-gc): a call may pay for collecting the previous contestant\'s garbage'}`,
   `- load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on this shared machine (2 cores): the ratios move with the load, so compare them within one run`,
   '- the last column is a sanity check: from the same weights and data, every contestant is at the same error after the same updates (within float32 rounding)',
   '',

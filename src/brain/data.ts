@@ -39,19 +39,28 @@ export function lookupsFor(data: BrainDatum[], current: Lookups, label: string):
 
 /** One sample's value as a vector of `width`, by position or by name. */
 export function valueVector(value: unknown, table: Lookup | null, width: number, label: string): Float32Array {
-  if (!isVector(value)) {
-    if (!table) throw new TypeError(`${label}: expected an array of ${width} numbers, got ${describe(value)}`);
-    return finiteVector(namedToVector(table, width, value, label), label);
-  }
-  if (value.length !== width) throw new RangeError(`${label}: expected ${width} numbers, got ${value.length}`);
-  return finiteVector(Float32Array.from(value), label);
+  const v = new Float32Array(width);
+  writeValue(value, table, width, v, 0, label);
+  return v;
 }
 
-function finiteVector(v: Float32Array, label: string): Float32Array {
-  for (let k = 0; k < v.length; k++) {
-    if (!Number.isFinite(v[k])) throw new RangeError(`${label}[${k}]: expected a finite number, got ${v[k]}`);
+/** Past this a number stored as float32 becomes Infinity (2¹²⁸ − 2¹⁰³, halfway to the next power of two). */
+const FLOAT32_OVERFLOW = 3.4028235677973366e38;
+
+/** One sample's value written into `into` from `at` (no vector made per sample), every number checked finite as float32. */
+function writeValue(value: unknown, table: Lookup | null, width: number, into: Float32Array, at: number, label: string): void {
+  if (!isVector(value)) {
+    if (!table) throw new TypeError(`${label}: expected an array of ${width} numbers, got ${describe(value)}`);
+    value = namedToVector(table, width, value, label);
   }
-  return v;
+  const vector = value as ArrayLike<number>;
+  if (vector.length !== width) throw new RangeError(`${label}: expected ${width} numbers, got ${vector.length}`);
+  for (let k = 0; k < width; k++) {
+    const v = +vector[k];
+    // One compare, false for NaN, ±Infinity and numbers too large for float32.
+    if (!(Math.abs(v) < FLOAT32_OVERFLOW)) throw new RangeError(`${label}[${k}]: expected a finite number, got ${Math.fround(v)}`);
+    into[at + k] = v;
+  }
 }
 
 /** The width a sample's value gives: its length, or its lookup's. */
@@ -63,9 +72,9 @@ export function widthOf(value: unknown, table: Lookup | null): number {
 export function packData(data: BrainDatum[], lookups: Lookups, inputs: number, outputs: number, label: string): PackedSet {
   const x = new Float32Array(data.length * inputs);
   const y = new Float32Array(data.length * outputs);
-  data.forEach((d, i) => {
-    x.set(valueVector(d.input, lookups.inputLookup, inputs, `${label}[${i}].input`), i * inputs);
-    y.set(valueVector(d.output, lookups.outputLookup, outputs, `${label}[${i}].output`), i * outputs);
-  });
+  for (let i = 0; i < data.length; i++) {
+    writeValue(data[i].input, lookups.inputLookup, inputs, x, i * inputs, `${label}[${i}].input`);
+    writeValue(data[i].output, lookups.outputLookup, outputs, y, i * outputs, `${label}[${i}].output`);
+  }
   return { x, y, rows: data.length };
 }
