@@ -14,10 +14,15 @@ export interface Run {
 }
 
 export function backprop(...args: string[]): Run {
+  return backpropWith({}, ...args);
+}
+
+/** backprop with more environment variables. */
+export function backpropWith(env: Record<string, string>, ...args: string[]): Run {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CI: 'true', BACKPROP_DEBUG: '' },
+    env: { ...process.env, CI: 'true', BACKPROP_DEBUG: '', ...env },
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -5,7 +5,9 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Network } from '../src/index.js';
-import { backprop, ADMISSIONS } from './cli-run.js';
+import { spawnSync } from 'node:child_process';
+import { buildBytes } from '../src/backends/wasm/module.js';
+import { backprop, backpropWith, ADMISSIONS } from './cli-run.js';
 
 let dir: string;
 beforeAll(() => {
@@ -116,6 +118,19 @@ describe('backprop demo mnist', () => {
     expect(r.stdout).toMatch(/speed: training [\d,]+ samples\/s, prediction [\d,]+ samples\/s/);
     expect(r.stderr).toMatch(/epoch 1\/1 {2}loss/);
   }, 60_000);
+
+  it('runs on relaxed SIMD where Node has it behind a flag (the command sets it; the library never does), unless BACKPROP_RELAXED_SIMD=0', () => {
+    const validates = (flags: string[]) => {
+      const bytes = Buffer.from(buildBytes('wasm-relaxed-simd', false)).toString('base64');
+      const probe = spawnSync(process.execPath, [...flags, '-e', `process.stdout.write(String(WebAssembly.validate(Buffer.from('${bytes}', 'base64'))))`], { encoding: 'utf8' });
+      return probe.stdout === 'true';
+    };
+    const kernel = (r: { stdout: string }) => /on (wasm-[a-z-]+); 1 epochs/.exec(r.stdout)?.[1];
+    const withFlag = validates(['--experimental-wasm-relaxed-simd']);
+    const plain = validates([]) ? 'wasm-relaxed-simd' : 'wasm-simd';
+    expect(kernel(backprop('demo', 'mnist', '--epochs', '1'))).toBe(withFlag ? 'wasm-relaxed-simd' : plain);
+    expect(kernel(backpropWith({ BACKPROP_RELAXED_SIMD: '0' }, 'demo', 'mnist', '--epochs', '1'))).toBe(plain);
+  }, 120_000);
 });
 
 describe('errors: one line on stderr, exit code 2, no stack trace', () => {

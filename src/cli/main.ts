@@ -2,6 +2,7 @@
 // The `backprop` command: train, predict, evaluate, explain, export and demo. A mistake in the call or in
 // the input files prints one line on stderr and exits 2; nothing prints a stack trace unless
 // BACKPROP_DEBUG is set.
+import './relaxed-simd.js'; // first: it may set a V8 flag, which must precede compiling the kernels
 import { CsvError } from '../data/csv.js';
 import { UsageError, type CommandSpec } from './args.js';
 import { closest } from './suggest.js';
