@@ -13,12 +13,13 @@ import { propagateDeltaPacked, weightGradientsPacked } from './packed';
 // With it, a wide enough layer runs the cache-blocked form (assembly/packed.ts); small and
 // skinny shapes run the direct loops below, which need no copy. Both give the same bits.
 // Where they pay, measured on an Intel Xeon (bench/RESULTS.md): dw and dx from a 256 × 256 layer
-// on (the direct loops read strided columns), z only once w is twice L2 (the direct loop streams
-// w's rows in order, so it holds up while w fits L2). src/kernels.ts PACKED_LAYER is the least.
+// on (the direct loops read strided columns), z from 2^18 weights (1 MB, half of L2: above it
+// every sample pair streamed w from L3; 784 → 1024 ran at 27 GFLOP/s unblocked, 44 blocked, relaxed
+// SIMD; no shape measured slower). src/kernels.ts PACKED_LAYER is the least.
 /** Weights (inputs × units) from which dw and dx are blocked. */
 const PACKED_MIN = 1 << 16;
 /** Weights from which z is blocked. */
-const FORWARD_PACKED_MIN = 1 << 20;
+const FORWARD_PACKED_MIN = 1 << 18;
 /** Floats of w per forward block: 512 KB, a quarter of L2. */
 const FORWARD_BLOCK_FLOATS = 1 << 17;
 /** Samples from which they pay: below, a packed panel is reused too little. */

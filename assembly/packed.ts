@@ -160,10 +160,14 @@ export function weightGradientsPacked(
       for (let j = from; j < to; j += 4) {
         const rows = min(4, to - j);
         const d = delta + <usize>n0 * deltaRow + (<usize>j << 2);
-        for (let n = 0; n < nb; n++) {
-          const to = deltas + (<usize>n << 4);
-          v128.store(to, f32x4.splat(0));
-          for (let r = 0; r < rows; r++) store<f32>(to + (<usize>r << 2), load<f32>(d + <usize>n * deltaRow + (<usize>r << 2)));
+        if (rows == 4) {
+          for (let n = 0; n < nb; n++) v128.store(deltas + (<usize>n << 4), v128.load(d + <usize>n * deltaRow));
+        } else {
+          for (let n = 0; n < nb; n++) {
+            const to = deltas + (<usize>n << 4);
+            v128.store(to, f32x4.splat(0));
+            for (let r = 0; r < rows; r++) store<f32>(to + (<usize>r << 2), load<f32>(d + <usize>n * deltaRow + (<usize>r << 2)));
+          }
         }
         for (let s = 0; s < kc; s += 8) {
           const strip = pack + (<usize>s * <usize>nb << 2);
