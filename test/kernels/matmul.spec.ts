@@ -23,7 +23,7 @@ const AWKWARD_SHAPES: Shape[] = AWKWARD.flatMap((v) => [
 /**
  * Wide layers, which run the cache-blocked products (assembly/packed.ts), at sizes straddling
  * their blocks: dw/dx blocks of 256 samples or units × 128 inputs in strips of 8, from 2^16
- * weights and 4 samples on; forward blocks of 2^17 floats of w (whole rows) from 2^18
+ * weights and 4 samples on (dx on relaxed SIMD: from 64 samples, or 2^18 weights); forward blocks of 2^17 floats of w (whole rows) from 2^18
  * weights on; tails of 1–3 in the 4-wide register tiles, odd batches and batch 1.
  */
 const BLOCKED: Shape[] = [
