@@ -155,7 +155,7 @@ describe.each(SAME_BITS)('optimizer kernels: %s against %s over four steps, bit 
 
 // brain.js's online update fused: the gradient of one sample is never stored. Against the two kernels it
 // replaces, weightGradients (batch 1) then momentumUpdate, bit for bit on each backend, over three steps.
-const OUTER_SHAPES: Array<[inputs: number, units: number]> = [[1, 1], [3, 5], [4, 4], [5, 17], [17, 3], [64, 5], [784, 128]];
+const OUTER_SHAPES: Array<[inputs: number, units: number]> = [[1, 1], [3, 5], [4, 4], [5, 17], [17, 3], [21, 3], [64, 5], [784, 128]];
 
 function outerSteps(name: Name, fused: boolean, inputs: number, units: number) {
   const rng = new Random(inputs * 131 + units);
