@@ -15,14 +15,16 @@ import { madd } from './simd';
 // pass reads (≤ 8 KB) stays in L1. PACK_FLOATS in src/kernels.ts is the buffer these need.
 /** Floats in the packed panel of every product. */
 const PANEL_FLOATS = 32768;
-/** dx = Δ·w: a panel of 256 units × 128 inputs of w, read in strips of 8 inputs (8 KB). */
+/** dx = Δ·w: a panel of 256 units × 128 inputs of w, read in strips of 8 inputs (8 KB), and 256 × 4 deltas after it. */
 const DX_UNITS = 256;
 const DX_INPUTS = 128;
 /** dw = Δᵀ·x: a panel of 256 samples × 128 inputs of x, in strips of 8 inputs (8 KB), and 256 × 4 deltas after it. */
 const DW_ROWS = 256;
 const DW_INPUTS = 128;
-/** After the panel (and dw's deltas): a 4 × 8 tile on which the tiles at a block's edges run whole, then are copied out. */
+/** After the panel and its deltas: a 4 × 8 tile on which the tiles at a block's edges run whole, then are copied out. */
 const EDGE_TILE = PANEL_FLOATS + 1024;
+/** dx's tiles store their sums unscaled. */
+const ONE = f32x4.splat(1);
 
 /**
  * Copy the rows × width corner of the 4 × 8 tile at p (rows rowBytes apart) into the edge tile,
@@ -68,13 +70,15 @@ function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize)
 }
 
 /**
- * dx = Δ·w with w packed. For each panel (DX_UNITS units × DX_INPUTS inputs) the tiles of 4
- * samples × 8 inputs sweep the panel's strips; a later panel of units adds to the sums the
- * earlier ones stored in dx, so each dx[n,k] sums δ[n,j]·w[j,k] over j in order.
+ * dx = Δ·w with w packed. For each panel (DX_UNITS units × DX_INPUTS inputs) and each 4 samples, the
+ * samples' deltas for the panel's units are packed too (DX_UNITS × 4 floats after the panel, unit
+ * after unit), then tiles of 4 samples × 8 inputs sweep the strips; a later panel of units adds to the
+ * sums the earlier ones stored in dx, so each dx[n,k] sums δ[n,j]·w[j,k] over j in order.
  */
 export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: usize, batch: i32, inputs: i32, units: i32): void {
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
+  const deltas = pack + (<usize>PANEL_FLOATS << 2);
   const edge = pack + (<usize>EDGE_TILE << 2);
   for (let j0 = 0; j0 < units; j0 += DX_UNITS) {
     const jc = min(DX_UNITS, units - j0);
@@ -82,58 +86,39 @@ export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: us
     for (let k0 = 0; k0 < inputs; k0 += DX_INPUTS) {
       const kc = min(DX_INPUTS, inputs - k0);
       packStrips(w + <usize>j0 * rowBytes + (<usize>k0 << 2), rowBytes, jc, kc, pack);
-      for (let s = 0; s < kc; s += 8) {
-        const width = min(8, kc - s);
-        const strip = pack + (<usize>s * <usize>jc << 2);
-        const out = dx + (<usize>(k0 + s) << 2);
-        const d = delta + (<usize>j0 << 2);
-        for (let n = 0; n < batch; ) {
-          // 4 samples, or one of the batch % 4 (its deltas read as all four rows; one row copied out)
-          const rows = n + 4 <= batch ? 4 : 1;
-          const at = out + <usize>n * rowBytes;
-          const dn = d + <usize>n * deltaRow;
+      for (let n = 0; n < batch; ) {
+        // 4 samples, or one of the batch % 4 (packed into all four lanes; one row copied out)
+        const rows = n + 4 <= batch ? 4 : 1;
+        packSampleDeltas(delta + <usize>n * deltaRow + (<usize>j0 << 2), rows == 4 ? deltaRow : 0, jc, deltas);
+        const at = dx + <usize>n * rowBytes + (<usize>k0 << 2);
+        for (let s = 0; s < kc; s += 8) {
+          const width = min(8, kc - s);
+          const strip = pack + (<usize>s * <usize>jc << 2);
+          const out = at + (<usize>s << 2);
           if (rows == 4 && width == 8) {
-            dxTile(dn, deltaRow, strip, jc, at, rowBytes, more);
+            tile(strip, deltas, jc, out, rowBytes, more, false, ONE);
           } else {
-            edgeIn(at, rowBytes, rows, width, edge, more);
-            dxTile(dn, rows == 4 ? deltaRow : 0, strip, jc, edge, 32, true);
-            edgeOut(edge, at, rowBytes, rows, width);
+            edgeIn(out, rowBytes, rows, width, edge, more);
+            tile(strip, deltas, jc, edge, 32, true, false, ONE);
+            edgeOut(edge, out, rowBytes, rows, width);
           }
-          n += rows;
         }
+        n += rows;
       }
     }
   }
 }
 
-/** 4 samples × 8 inputs of dx in eight accumulators while j runs down the strip: two w vectors and four deltas for 8 multiply-adds. */
-function dxTile(d: usize, deltaRow: usize, strip: usize, jc: i32, out: usize, rowBytes: usize, more: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  if (more) {
-    c00 = v128.load(out); c01 = v128.load(out, 16);
-    c10 = v128.load(out + rowBytes); c11 = v128.load(out + rowBytes, 16);
-    c20 = v128.load(out + 2 * rowBytes); c21 = v128.load(out + 2 * rowBytes, 16);
-    c30 = v128.load(out + 3 * rowBytes); c31 = v128.load(out + 3 * rowBytes, 16);
-  }
+/** Four samples' deltas for jc units (rows srcRow bytes apart; 0 repeats one row) as jc groups of 4: unit j's four samples side by side. */
+function packSampleDeltas(src: usize, srcRow: usize, jc: i32, dst: usize): void {
   for (let j = 0; j < jc; j++) {
-    const wr = strip + (<usize>j << 5);
-    const w0 = v128.load(wr);
-    const w1 = v128.load(wr, 16);
-    const dj = d + (<usize>j << 2);
-    const d0 = v128.load32_splat(dj);
-    const d1 = v128.load32_splat(dj + deltaRow);
-    const d2 = v128.load32_splat(dj + 2 * deltaRow);
-    const d3 = v128.load32_splat(dj + 3 * deltaRow);
-    c00 = madd(d0, w0, c00); c01 = madd(d0, w1, c01);
-    c10 = madd(d1, w0, c10); c11 = madd(d1, w1, c11);
-    c20 = madd(d2, w0, c20); c21 = madd(d2, w1, c21);
-    c30 = madd(d3, w0, c30); c31 = madd(d3, w1, c31);
+    const from = src + (<usize>j << 2);
+    const to = dst + (<usize>j << 4);
+    store<f32>(to, load<f32>(from));
+    store<f32>(to, load<f32>(from + srcRow), 4);
+    store<f32>(to, load<f32>(from + 2 * srcRow), 8);
+    store<f32>(to, load<f32>(from + 3 * srcRow), 12);
   }
-  v128.store(out, c00); v128.store(out, c01, 16);
-  v128.store(out + rowBytes, c10); v128.store(out + rowBytes, c11, 16);
-  v128.store(out + 2 * rowBytes, c20); v128.store(out + 2 * rowBytes, c21, 16);
-  v128.store(out + 3 * rowBytes, c30); v128.store(out + 3 * rowBytes, c31, 16);
 }
 
 /**
@@ -174,11 +159,11 @@ export function weightGradientsPacked(
           const at = dw + <usize>j * rowBytes + (<usize>(k0 + s) << 2);
           const width = min(8, kc - s);
           if (rows == 4 && width == 8) {
-            dwTile(strip, deltas, nb, at, rowBytes, more, last, sv);
+            tile(strip, deltas, nb, at, rowBytes, more, last, sv);
           } else {
             // An edge (inputs % 8 or units % 4): missing units' deltas are zeros, their rows not copied out.
             edgeIn(at, rowBytes, rows, width, edge, more);
-            dwTile(strip, deltas, nb, edge, 32, true, last, sv);
+            tile(strip, deltas, nb, edge, 32, true, last, sv);
             edgeOut(edge, at, rowBytes, rows, width);
           }
         }
@@ -187,8 +172,15 @@ export function weightGradientsPacked(
   }
 }
 
-/** 4 units × 8 inputs of dw in eight accumulators while n runs down the strip: two x vectors and four deltas for 8 multiply-adds. */
-function dwTile(strip: usize, deltas: usize, nb: i32, out: usize, rowBytes: usize, more: bool, last: bool, sv: v128): void {
+/**
+ * The micro-kernel of both products: a 4 × 8 tile of outputs (4 rows rowBytes apart, 8 floats each)
+ * in eight accumulators while i runs down `count` steps of a strip (8 floats a step) and of packed
+ * groups of 4 multipliers (one per tile row): two strip vectors and four broadcasts for 8
+ * multiply-adds, every address an immediate offset. dw: rows are units, the strip is x, i runs over
+ * samples; dx: rows are samples, the strip is w, i runs over units. With `more` it adds to the tile;
+ * with `scaled` it multiplies the sums by `scale` as it stores them (dw's batch mean, on the last panel).
+ */
+function tile(strip: usize, multipliers: usize, count: i32, out: usize, rowBytes: usize, more: bool, scaled: bool, scale: v128): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (more) {
@@ -197,23 +189,23 @@ function dwTile(strip: usize, deltas: usize, nb: i32, out: usize, rowBytes: usiz
     c20 = v128.load(out + 2 * rowBytes); c21 = v128.load(out + 2 * rowBytes, 16);
     c30 = v128.load(out + 3 * rowBytes); c31 = v128.load(out + 3 * rowBytes, 16);
   }
-  for (let n = 0; n < nb; n++) {
-    const xr = strip + (<usize>n << 5);
-    const x0 = v128.load(xr);
-    const x1 = v128.load(xr, 16);
-    const dn = deltas + (<usize>n << 4);
-    const d0 = v128.load32_splat(dn);
-    const d1 = v128.load32_splat(dn, 4);
-    const d2 = v128.load32_splat(dn, 8);
-    const d3 = v128.load32_splat(dn, 12);
-    c00 = madd(d0, x0, c00); c01 = madd(d0, x1, c01);
-    c10 = madd(d1, x0, c10); c11 = madd(d1, x1, c11);
-    c20 = madd(d2, x0, c20); c21 = madd(d2, x1, c21);
-    c30 = madd(d3, x0, c30); c31 = madd(d3, x1, c31);
+  for (let i = 0; i < count; i++) {
+    const sr = strip + (<usize>i << 5);
+    const s0 = v128.load(sr);
+    const s1 = v128.load(sr, 16);
+    const mi = multipliers + (<usize>i << 4);
+    const m0 = v128.load32_splat(mi);
+    const m1 = v128.load32_splat(mi, 4);
+    const m2 = v128.load32_splat(mi, 8);
+    const m3 = v128.load32_splat(mi, 12);
+    c00 = madd(m0, s0, c00); c01 = madd(m0, s1, c01);
+    c10 = madd(m1, s0, c10); c11 = madd(m1, s1, c11);
+    c20 = madd(m2, s0, c20); c21 = madd(m2, s1, c21);
+    c30 = madd(m3, s0, c30); c31 = madd(m3, s1, c31);
   }
-  if (last) {
-    c00 = f32x4.mul(c00, sv); c01 = f32x4.mul(c01, sv); c10 = f32x4.mul(c10, sv); c11 = f32x4.mul(c11, sv);
-    c20 = f32x4.mul(c20, sv); c21 = f32x4.mul(c21, sv); c30 = f32x4.mul(c30, sv); c31 = f32x4.mul(c31, sv);
+  if (scaled) {
+    c00 = f32x4.mul(c00, scale); c01 = f32x4.mul(c01, scale); c10 = f32x4.mul(c10, scale); c11 = f32x4.mul(c11, scale);
+    c20 = f32x4.mul(c20, scale); c21 = f32x4.mul(c21, scale); c30 = f32x4.mul(c30, scale); c31 = f32x4.mul(c31, scale);
   }
   v128.store(out, c00); v128.store(out, c01, 16);
   v128.store(out + rowBytes, c10); v128.store(out + rowBytes, c11, 16);
