@@ -23,6 +23,9 @@ export function buildBytes(name: KernelBuild, shared: boolean): Uint8Array<Array
   return b;
 }
 
+/** What the table's string starts with (scripts/build-wasm.mjs): one per copy of the library in a bundle. */
+export const CHUNKS_MARKER = 'backprop-kernels:';
+
 let chunkTable: { bytes: Uint8Array<ArrayBuffer>; starts: number[] } | null = null;
 
 /** A build's bytes from the chunk table the builds share (scripts/build-wasm.mjs cuts them). */
@@ -30,7 +33,7 @@ function joinChunks(ids: readonly number[]): Uint8Array<ArrayBuffer> {
   if (!chunkTable) {
     const starts = [0];
     for (const length of kernelChunks.lengths) starts.push(starts[starts.length - 1] + length);
-    chunkTable = { bytes: base64Bytes(kernelChunks.base64), starts };
+    chunkTable = { bytes: stringBytes(kernelChunks.bytes, CHUNKS_MARKER.length), starts };
   }
   const { bytes: table, starts } = chunkTable;
   const out = new Uint8Array(ids.reduce((n, id) => n + starts[id + 1] - starts[id], 0));
@@ -72,11 +75,9 @@ export function kernelsModule(name: KernelBuild, shared = false): WebAssembly.Mo
   return m;
 }
 
-function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
-  // atob is in browsers and Node ≥ 16; Buffer covers other server runtimes without it.
-  if (typeof globalThis.atob !== 'function') return new Uint8Array(Buffer.from(text, 'base64'));
-  const binary = globalThis.atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+/** The table's string (one character per byte) after the marker, as bytes. */
+function stringBytes(text: string, from: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(text.length - from);
+  for (let i = 0; i < out.length; i++) out[i] = text.charCodeAt(from + i);
   return out;
 }
