@@ -7,7 +7,7 @@
 // tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
 import { byteAddress } from './pointers';
 import { biasAt, finishDot, madd } from './simd';
-import { propagateDeltaPacked, weightGradientsPacked } from './packed';
+import { propagateDeltaPacked, tile, weightGradientsPacked } from './packed';
 
 // Every product takes `pack`: PACK_FLOATS floats of scratch (src/kernels.ts), or 0 for none.
 // With it, a wide enough layer runs the cache-blocked form (assembly/packed.ts); small and
@@ -161,8 +161,9 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
 /**
  * dw = scale·Δᵀ·x: dw[j,k] = Σ_n (scale·δ[n,j])·x[n,k], the outer products δ·xᵀ of the
  * batch summed; db[j] = Σ_n scale·δ[n,j]. Register-blocked: a tile of 4 units × 8 inputs
- * stays in eight accumulators while n runs over the batch, so dw is written once, never
- * re-read; each step loads two x vectors and one vector of 4 deltas for 8 multiply-adds.
+ * stays in eight accumulators while n runs over the batch (assembly/packed.ts tile), so dw is
+ * written once, never re-read; each step loads two x vectors and broadcasts 4 deltas for 8
+ * multiply-adds.
  */
 export function weightGradients(delta: usize, x: usize, dw: usize, db: usize, pack: usize, batch: i32, inputs: i32, units: i32, scale: f32, hasBias: i32): void {
   weightGradientsUnits(delta, x, dw, db, pack, batch, inputs, units, scale, hasBias, 0, units);
@@ -188,33 +189,11 @@ export function weightGradientsUnits(
     const dj = delta + (<usize>j << 2);
     const dw0 = dw + <usize>j * rowBytes;
     let k = 0;
+    // 4 units × 8 inputs at a time: x's rows and Δ's rows as they lie (the batch average's scale is
+    // applied once per output, as the tile is stored)
     for (; k < k8; k += 8) {
       const o = <usize>k << 2;
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      for (let n = 0; n < batch; n++) {
-        const xr = x + <usize>n * rowBytes + o;
-        const x0 = v128.load(xr);
-        const x1 = v128.load(xr, 16);
-        // Broadcast each delta straight from memory: one instruction each, no shuffles.
-        const dn = dj + <usize>n * deltaRow;
-        const d0 = v128.load32_splat(dn);
-        const d1 = v128.load32_splat(dn, 4);
-        const d2 = v128.load32_splat(dn, 8);
-        const d3 = v128.load32_splat(dn, 12);
-        c00 = madd(d0, x0, c00); c01 = madd(d0, x1, c01);
-        c10 = madd(d1, x0, c10); c11 = madd(d1, x1, c11);
-        c20 = madd(d2, x0, c20); c21 = madd(d2, x1, c21);
-        c30 = madd(d3, x0, c30); c31 = madd(d3, x1, c31);
-      }
-      // The batch average's scale is applied once per output, when the tile is stored.
-      const r0 = dw0 + o;
-      v128.store(r0, f32x4.mul(c00, sv)); v128.store(r0, f32x4.mul(c01, sv), 16);
-      v128.store(r0 + rowBytes, f32x4.mul(c10, sv)); v128.store(r0 + rowBytes, f32x4.mul(c11, sv), 16);
-      v128.store(r0 + 2 * rowBytes, f32x4.mul(c20, sv)); v128.store(r0 + 2 * rowBytes, f32x4.mul(c21, sv), 16);
-      v128.store(r0 + 3 * rowBytes, f32x4.mul(c30, sv)); v128.store(r0 + 3 * rowBytes, f32x4.mul(c31, sv), 16);
+      tile(x + o, rowBytes, dj, deltaRow, batch, dw0 + o, rowBytes, false, true, sv);
     }
     // inputs % 8: one more vector of 4 if there is one, then single columns
     for (; k < inputs; k += k < k4 ? 4 : 1) {

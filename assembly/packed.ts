@@ -96,10 +96,10 @@ export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: us
           const strip = pack + (<usize>s * <usize>jc << 2);
           const out = at + (<usize>s << 2);
           if (rows == 4 && width == 8) {
-            tile(strip, deltas, jc, out, rowBytes, more, false, ONE);
+            tile(strip, 32, deltas, 16, jc, out, rowBytes, more, false, ONE);
           } else {
             edgeIn(out, rowBytes, rows, width, edge, more);
-            tile(strip, deltas, jc, edge, 32, true, false, ONE);
+            tile(strip, 32, deltas, 16, jc, edge, 32, true, false, ONE);
             edgeOut(edge, out, rowBytes, rows, width);
           }
         }
@@ -159,11 +159,11 @@ export function weightGradientsPacked(
           const at = dw + <usize>j * rowBytes + (<usize>(k0 + s) << 2);
           const width = min(8, kc - s);
           if (rows == 4 && width == 8) {
-            tile(strip, deltas, nb, at, rowBytes, more, last, sv);
+            tile(strip, 32, deltas, 16, nb, at, rowBytes, more, last, sv);
           } else {
             // An edge (inputs % 8 or units % 4): missing units' deltas are zeros, their rows not copied out.
             edgeIn(at, rowBytes, rows, width, edge, more);
-            tile(strip, deltas, nb, edge, 32, true, last, sv);
+            tile(strip, 32, deltas, 16, nb, edge, 32, true, last, sv);
             edgeOut(edge, at, rowBytes, rows, width);
           }
         }
@@ -174,13 +174,18 @@ export function weightGradientsPacked(
 
 /**
  * The micro-kernel of both products: a 4 × 8 tile of outputs (4 rows rowBytes apart, 8 floats each)
- * in eight accumulators while i runs down `count` steps of a strip (8 floats a step) and of packed
- * groups of 4 multipliers (one per tile row): two strip vectors and four broadcasts for 8
- * multiply-adds, every address an immediate offset. dw: rows are units, the strip is x, i runs over
- * samples; dx: rows are samples, the strip is w, i runs over units. With `more` it adds to the tile;
- * with `scaled` it multiplies the sums by `scale` as it stores them (dw's batch mean, on the last panel).
+ * in eight accumulators while i runs down `count` steps of a strip (8 floats a step, stripStep bytes
+ * apart) and of groups of 4 multipliers (one per tile row, multiplierStep bytes apart): two strip
+ * vectors and four broadcasts for 8 multiply-adds, every address an immediate offset. dw: rows are
+ * units, the strip is x, i runs over samples; dx: rows are samples, the strip is w, i runs over units.
+ * Packed operands step 32 and 16 bytes; the direct dw loop (assembly/matmul.ts) steps along x and
+ * Δ's rows. With `more` it adds to the tile; with `scaled` it multiplies the sums by `scale` as it
+ * stores them (dw's batch mean, on the last panel).
  */
-function tile(strip: usize, multipliers: usize, count: i32, out: usize, rowBytes: usize, more: bool, scaled: bool, scale: v128): void {
+export function tile(
+  strip: usize, stripStep: usize, multipliers: usize, multiplierStep: usize, count: i32,
+  out: usize, rowBytes: usize, more: bool, scaled: bool, scale: v128,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (more) {
@@ -189,11 +194,11 @@ function tile(strip: usize, multipliers: usize, count: i32, out: usize, rowBytes
     c20 = v128.load(out + 2 * rowBytes); c21 = v128.load(out + 2 * rowBytes, 16);
     c30 = v128.load(out + 3 * rowBytes); c31 = v128.load(out + 3 * rowBytes, 16);
   }
-  for (let i = 0; i < count; i++) {
-    const sr = strip + (<usize>i << 5);
+  let sr = strip;
+  let mi = multipliers;
+  for (let i = 0; i < count; i++, sr += stripStep, mi += multiplierStep) {
     const s0 = v128.load(sr);
     const s1 = v128.load(sr, 16);
-    const mi = multipliers + (<usize>i << 4);
     const m0 = v128.load32_splat(mi);
     const m1 = v128.load32_splat(mi, 4);
     const m2 = v128.load32_splat(mi, 8);
