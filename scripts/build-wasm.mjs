@@ -100,7 +100,8 @@ function wasmChunks(bytes) {
 }
 const out = 'src/backends/wasm/kernels.generated.ts';
 // The type is written out, not inferred `as const`: the package's .d.ts would otherwise spell the whole table.
-// The marker opens the table's string: a copy of the library in any bundle is one occurrence of it.
+// The marker opens the table's string (the reader skips to its colon, the first in the string): a copy of the
+// library in any bundle is one occurrence of it, so test/consumers/ counts copies by it. Written nowhere else.
 const CHUNKS_MARKER = 'backprop-kernels:';
 const names = [...new Set(builds.map((b) => `'${b.name}'`))].join(' | ');
 const text =

@@ -23,9 +23,6 @@ export function buildBytes(name: KernelBuild, shared: boolean): Uint8Array<Array
   return b;
 }
 
-/** What the table's string starts with (scripts/build-wasm.mjs): one per copy of the library in a bundle. */
-export const CHUNKS_MARKER = 'backprop-kernels:';
-
 let chunkTable: { bytes: Uint8Array<ArrayBuffer>; starts: number[] } | null = null;
 
 /** A build's bytes from the chunk table the builds share (scripts/build-wasm.mjs cuts them). */
@@ -33,7 +30,8 @@ function joinChunks(ids: readonly number[]): Uint8Array<ArrayBuffer> {
   if (!chunkTable) {
     const starts = [0];
     for (const length of kernelChunks.lengths) starts.push(starts[starts.length - 1] + length);
-    chunkTable = { bytes: stringBytes(kernelChunks.bytes, CHUNKS_MARKER.length), starts };
+    // The string opens with a marker ending in its first colon (scripts/build-wasm.mjs); the bytes follow.
+    chunkTable = { bytes: stringBytes(kernelChunks.bytes, kernelChunks.bytes.indexOf(':') + 1), starts };
   }
   const { bytes: table, starts } = chunkTable;
   const out = new Uint8Array(ids.reduce((n, id) => n + starts[id + 1] - starts[id], 0));
