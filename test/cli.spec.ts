@@ -4,8 +4,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Network } from '../src/index.js';
 import { spawnSync } from 'node:child_process';
+import { Network } from '../src/index.js';
 import { buildBytes } from '../src/backends/wasm/module.js';
 import { backprop, backpropWith, ADMISSIONS } from './cli-run.js';
 
