@@ -94,14 +94,7 @@ export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: us
         for (let s = 0; s < kc; s += 8) {
           const width = min(8, kc - s);
           const strip = pack + (<usize>s * <usize>jc << 2);
-          const out = at + (<usize>s << 2);
-          if (rows == 4 && width == 8) {
-            tile(strip, 32, deltas, 16, jc, out, rowBytes, more, false, ONE);
-          } else {
-            edgeIn(out, rowBytes, rows, width, edge, more);
-            tile(strip, 32, deltas, 16, jc, edge, 32, true, false, ONE);
-            edgeOut(edge, out, rowBytes, rows, width);
-          }
+          packedTile(strip, deltas, jc, at + (<usize>s << 2), rowBytes, rows, width, more, false, ONE, edge);
         }
         n += rows;
       }
@@ -157,19 +150,30 @@ export function weightGradientsPacked(
         for (let s = 0; s < kc; s += 8) {
           const strip = pack + (<usize>s * <usize>nb << 2);
           const at = dw + <usize>j * rowBytes + (<usize>(k0 + s) << 2);
-          const width = min(8, kc - s);
-          if (rows == 4 && width == 8) {
-            tile(strip, 32, deltas, 16, nb, at, rowBytes, more, last, sv);
-          } else {
-            // An edge (inputs % 8 or units % 4): missing units' deltas are zeros, their rows not copied out.
-            edgeIn(at, rowBytes, rows, width, edge, more);
-            tile(strip, 32, deltas, 16, nb, edge, 32, true, last, sv);
-            edgeOut(edge, at, rowBytes, rows, width);
-          }
+          // At an edge (inputs % 8 or units % 4) missing units' deltas are zeros, their rows not copied out.
+          packedTile(strip, deltas, nb, at, rowBytes, rows, min(8, kc - s), more, last, sv, edge);
         }
       }
     }
   }
+}
+
+/**
+ * tile on packed operands (a strip of 8 floats a step, groups of 4 multipliers) for the rows × width
+ * corner of the 4 × 8 block at out: in place when the block is whole, else on the edge tile, copied in
+ * and out, so a block's edges (the dimensions' remainders) run the same kernel.
+ */
+function packedTile(
+  strip: usize, multipliers: usize, count: i32, out: usize, rowBytes: usize, rows: i32, width: i32,
+  more: bool, scaled: bool, scale: v128, edge: usize,
+): void {
+  if (rows == 4 && width == 8) {
+    tile(strip, 32, multipliers, 16, count, out, rowBytes, more, scaled, scale);
+    return;
+  }
+  edgeIn(out, rowBytes, rows, width, edge, more);
+  tile(strip, 32, multipliers, 16, count, edge, 32, true, scaled, scale);
+  edgeOut(edge, out, rowBytes, rows, width);
 }
 
 /**
