@@ -7,7 +7,7 @@
 // tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
 import { byteAddress } from './pointers';
 import { biasAt, finishDot, madd } from './simd';
-import { propagateDeltaPacked, tile, weightGradientsPacked } from './packed';
+import { PANEL_FLOATS, propagateDeltaPacked, tile, weightGradientsPacked } from './packed';
 
 // Every product takes `pack`: PACK_FLOATS floats of scratch (src/kernels.ts), or 0 for none.
 // With it, a wide enough layer runs the cache-blocked form (assembly/packed.ts); small and
@@ -57,15 +57,42 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
   // turn (w's rows are already contiguous along the summed inputs: no packing); else one block.
   const block = packs(pack, batch, inputs * units, FORWARD_PACKED_MIN) ? max(8, FORWARD_BLOCK_FLOATS / inputs) & ~7 : to - from;
   const pairs = batch & ~1;
+  const groups = inputs >> 2;
+  // Each sample pair sums only the 4-input groups where one of the two is non-zero (nonzeroGroups),
+  // listed in the packing buffer (z packs nothing else); a pair that would skip less than 1 in 8
+  // sweeps every group unlisted, the faster loop there.
+  const list = pack != 0 && groups <= PANEL_FLOATS ? byteAddress(pack) : 0;
   for (let j0 = from; j0 < to; j0 += block) {
     const j1 = min(to, j0 + block);
-    for (let m = 0; m < pairs; m += 2) forwardTwoRows(x + <usize>m * rowBytes, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1);
+    for (let m = 0; m < pairs; m += 2) {
+      const xa = x + <usize>m * rowBytes;
+      const count = list != 0 ? nonzeroGroups(xa, xa + rowBytes, groups, list) : groups;
+      forwardTwoRows(xa, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1, count * 8 <= groups * 7 ? list : 0, count);
+    }
   }
   const n = pairs;
   if (n < batch) forwardOneRow(x + <usize>n * rowBytes, w, b, z + <usize>n * zRowBytes, inputs, hasBias, from, to);
 }
 
-@inline function forwardTwoRows(xa: usize, w: usize, b: usize, za: usize, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32): void {
+/**
+ * The byte offsets of the 4-input groups in which either of two samples has a non-zero input, written
+ * to list; returns how many. A group where both are zero adds only zeros to every sum (the weights
+ * are finite), so the products may skip it and still give the same bits: sparse inputs such as
+ * MNIST's empty margins (a third of a batch's pixel columns are all zero) cost nothing.
+ */
+function nonzeroGroups(xa: usize, xb: usize, groups: i32, list: usize): i32 {
+  let count = 0;
+  for (let g = 0; g < groups; g++) {
+    const o = <usize>g << 4;
+    store<u32>(list + (<usize>count << 2), <u32>o);
+    count += i32(v128.any_true(v128.or(v128.load(xa + o), v128.load(xb + o))));
+  }
+  return count;
+}
+
+@inline function forwardTwoRows(
+  xa: usize, w: usize, b: usize, za: usize, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32, list: usize, count: i32,
+): void {
   const rowBytes = <usize>inputs << 2;
   const xb = xa + rowBytes;
   const zb = za + (<usize>units << 2);
@@ -78,8 +105,8 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
     const w3 = w2 + rowBytes;
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
-    for (let k = 0; k < k4; k += 4) {
-      const o = <usize>k << 2;
+    for (let g = 0; g < count; g++) {
+      const o = list != 0 ? <usize>load<u32>(list + (<usize>g << 2)) : <usize>g << 4;
       const xav = v128.load(xa + o);
       const xbv = v128.load(xb + o);
       const wv0 = v128.load(w0 + o);
@@ -104,8 +131,8 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
   for (; j < to; j++) {
     const wj = w + <usize>j * rowBytes;
     let a = f32x4.splat(0), c = f32x4.splat(0);
-    for (let k = 0; k < k4; k += 4) {
-      const o = <usize>k << 2;
+    for (let g = 0; g < count; g++) {
+      const o = list != 0 ? <usize>load<u32>(list + (<usize>g << 2)) : <usize>g << 4;
       const wv = v128.load(wj + o);
       a = madd(v128.load(xa + o), wv, a);
       c = madd(v128.load(xb + o), wv, c);

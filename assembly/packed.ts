@@ -14,7 +14,7 @@ import { madd } from './simd';
 // 32 Ki floats (128 KB) stays in L2 beside the streamed operand; the strip one micro-kernel
 // pass reads (≤ 8 KB) stays in L1. PACK_FLOATS in src/kernels.ts is the buffer these need.
 /** Floats in the packed panel of every product. */
-const PANEL_FLOATS = 32768;
+export const PANEL_FLOATS = 32768;
 /** dx = Δ·w: a panel of 256 units × 128 inputs of w, read in strips of 8 inputs (8 KB), and 256 × 4 deltas after it. */
 const DX_UNITS = 256;
 const DX_INPUTS = 128;
@@ -23,6 +23,9 @@ const DW_ROWS = 256;
 const DW_INPUTS = 128;
 /** After the panel and its deltas: a 4 × 8 tile on which the tiles at a block's edges run whole, then are copied out. */
 const EDGE_TILE = PANEL_FLOATS + 1024;
+/** After the edge tile, dw's sample lists: per strip of x, the byte offsets of the samples' deltas it kept (DW_ROWS each), then each strip's count. */
+const KEPT_LISTS = EDGE_TILE + 32;
+const KEPT_COUNTS = KEPT_LISTS + DW_ROWS * (DW_INPUTS / 8);
 /** dx's tiles store their sums unscaled. */
 const ONE = f32x4.splat(1);
 
@@ -70,6 +73,58 @@ function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize)
 }
 
 /**
+ * packStrips for dw's x, leaving out of each strip the samples whose inputs there are all zero:
+ * their products would add only zeros (the deltas are finite) and change no bit of a sum, so sparse
+ * inputs (MNIST's empty margins, one-hot columns) cost less. Strip s keeps its samples' rows first,
+ * in order; counts[s] is how many, and when that is fewer than all, lists[s] gives the byte offset
+ * of each kept sample's group of 4 deltas. A strip that would keep 7 in 8 samples or more is
+ * packed whole (an unlisted sweep is the faster one there).
+ */
+function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize, lists: usize, counts: usize): void {
+  for (let c = 0; c < cols; c += 8) {
+    const width = min(8, cols - c);
+    const from = src + (<usize>c << 2);
+    const to = dst + (<usize>c * <usize>rows << 2);
+    let kept = 0;
+    for (let r = 0; r < rows; r++) kept += i32(anyNonzero(from + <usize>r * srcRow, width));
+    if (kept * 8 > rows * 7) {
+      for (let r = 0; r < rows; r++) copyStripRow(from + <usize>r * srcRow, width, to + (<usize>r << 5));
+      kept = rows;
+    } else {
+      const list = lists + (<usize>c * DW_ROWS >> 1);
+      let at = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = from + <usize>r * srcRow;
+        if (!anyNonzero(row, width)) continue;
+        copyStripRow(row, width, to + (<usize>at << 5));
+        store<u32>(list + (<usize>at << 2), <u32>r << 4);
+        at++;
+      }
+    }
+    store<i32>(counts + (<usize>c >> 1), kept);
+  }
+}
+
+/** Whether any of the width (≤ 8) floats at p has a bit set (−0 counts: the test only needs to let every non-zero through). */
+@inline function anyNonzero(p: usize, width: i32): bool {
+  if (width == 8) return v128.any_true(v128.or(v128.load(p), v128.load(p, 16)));
+  for (let i = 0; i < width; i++) if (load<u32>(p + (<usize>i << 2)) != 0) return true;
+  return false;
+}
+
+/** One row of one strip: width (≤ 8) floats from src, zeros after them. */
+@inline function copyStripRow(src: usize, width: i32, to: usize): void {
+  if (width == 8) {
+    v128.store(to, v128.load(src));
+    v128.store(to, v128.load(src, 16), 16);
+    return;
+  }
+  v128.store(to, f32x4.splat(0));
+  v128.store(to, f32x4.splat(0), 16);
+  for (let i = 0; i < width; i++) store<f32>(to + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/**
  * dx = Δ·w with w packed. For each panel (DX_UNITS units × DX_INPUTS inputs) and each 4 samples, the
  * samples' deltas for the panel's units are packed too (DX_UNITS × 4 floats after the panel, unit
  * after unit), then tiles of 4 samples × 8 inputs sweep the strips; a later panel of units adds to the
@@ -94,7 +149,7 @@ export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: us
         for (let s = 0; s < kc; s += 8) {
           const width = min(8, kc - s);
           const strip = pack + (<usize>s * <usize>jc << 2);
-          packedTile(strip, deltas, jc, at + (<usize>s << 2), rowBytes, rows, width, more, false, ONE, edge);
+          packedTile(strip, deltas, jc, 0, at + (<usize>s << 2), rowBytes, rows, width, more, false, ONE, edge);
         }
         n += rows;
       }
@@ -127,6 +182,8 @@ export function weightGradientsPacked(
   const deltaRow = <usize>units << 2;
   const deltas = pack + (<usize>PANEL_FLOATS << 2);
   const edge = pack + (<usize>EDGE_TILE << 2);
+  const lists = pack + (<usize>KEPT_LISTS << 2);
+  const counts = pack + (<usize>KEPT_COUNTS << 2);
   const sv = f32x4.splat(scale);
   for (let n0 = 0; n0 < batch; n0 += DW_ROWS) {
     const nb = min(DW_ROWS, batch - n0);
@@ -134,7 +191,7 @@ export function weightGradientsPacked(
     const last = n0 + nb == batch;
     for (let k0 = 0; k0 < inputs; k0 += DW_INPUTS) {
       const kc = min(DW_INPUTS, inputs - k0);
-      packStrips(x + <usize>n0 * rowBytes + (<usize>k0 << 2), rowBytes, nb, kc, pack);
+      packNonzeroStrips(x + <usize>n0 * rowBytes + (<usize>k0 << 2), rowBytes, nb, kc, pack, lists, counts);
       for (let j = from; j < to; j += 4) {
         const rows = min(4, to - j);
         const d = delta + <usize>n0 * deltaRow + (<usize>j << 2);
@@ -150,8 +207,10 @@ export function weightGradientsPacked(
         for (let s = 0; s < kc; s += 8) {
           const strip = pack + (<usize>s * <usize>nb << 2);
           const at = dw + <usize>j * rowBytes + (<usize>(k0 + s) << 2);
+          const kept = load<i32>(counts + (<usize>s >> 1));
+          const list = kept < nb ? lists + (<usize>s * DW_ROWS >> 1) : 0;
           // At an edge (inputs % 8 or units % 4) missing units' deltas are zeros, their rows not copied out.
-          packedTile(strip, deltas, nb, at, rowBytes, rows, min(8, kc - s), more, last, sv, edge);
+          packedTile(strip, deltas, kept, list, at, rowBytes, rows, min(8, kc - s), more, last, sv, edge);
         }
       }
     }
@@ -164,15 +223,17 @@ export function weightGradientsPacked(
  * and out, so a block's edges (the dimensions' remainders) run the same kernel.
  */
 function packedTile(
-  strip: usize, multipliers: usize, count: i32, out: usize, rowBytes: usize, rows: i32, width: i32,
+  strip: usize, multipliers: usize, count: i32, list: usize, out: usize, rowBytes: usize, rows: i32, width: i32,
   more: bool, scaled: bool, scale: v128, edge: usize,
 ): void {
   if (rows == 4 && width == 8) {
-    tile(strip, 32, multipliers, 16, count, out, rowBytes, more, scaled, scale);
+    if (list != 0) listedTile(strip, multipliers, list, count, out, rowBytes, more, scaled, scale);
+    else tile(strip, 32, multipliers, 16, count, out, rowBytes, more, scaled, scale);
     return;
   }
   edgeIn(out, rowBytes, rows, width, edge, more);
-  tile(strip, 32, multipliers, 16, count, edge, 32, true, scaled, scale);
+  if (list != 0) listedTile(strip, multipliers, list, count, edge, 32, true, scaled, scale);
+  else tile(strip, 32, multipliers, 16, count, edge, 32, true, scaled, scale);
   edgeOut(edge, out, rowBytes, rows, width);
 }
 
@@ -190,6 +251,19 @@ export function tile(
   strip: usize, stripStep: usize, multipliers: usize, multiplierStep: usize, count: i32,
   out: usize, rowBytes: usize, more: bool, scaled: bool, scale: v128,
 ): void {
+  tileSweep(strip, stripStep, multipliers, multiplierStep, false, 0, count, out, rowBytes, more, scaled, scale);
+}
+
+/** tile on a packed strip that kept only the steps in list: step i's multipliers are the group at byte offset list[i] (dw's sparse strips). */
+function listedTile(strip: usize, multipliers: usize, list: usize, count: i32, out: usize, rowBytes: usize, more: bool, scaled: bool, scale: v128): void {
+  tileSweep(strip, 32, multipliers, 0, true, list, count, out, rowBytes, more, scaled, scale);
+}
+
+/** The body of tile and listedTile (`listed` is a constant in each, so neither tests it at every step). */
+@inline function tileSweep(
+  strip: usize, stripStep: usize, multipliers: usize, multiplierStep: usize, listed: bool, list: usize, count: i32,
+  out: usize, rowBytes: usize, more: bool, scaled: bool, scale: v128,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (more) {
@@ -201,6 +275,7 @@ export function tile(
   let sr = strip;
   let mi = multipliers;
   for (let i = 0; i < count; i++, sr += stripStep, mi += multiplierStep) {
+    if (listed) mi = multipliers + <usize>load<u32>(list + (<usize>i << 2));
     const s0 = v128.load(sr);
     const s1 = v128.load(sr, 16);
     const m0 = v128.load32_splat(mi);

@@ -96,9 +96,10 @@ const activationBackward = () =>
 
 /**
  * Floats of the packing buffer a product may use (per thread): the cache-blocked products of
- * wide layers copy a 128 KB panel of one operand there, 4 KB of deltas and one 4 × 8 edge tile (assembly/packed.ts; dw and dx use it, z needs none).
+ * wide layers copy a 128 KB panel of one operand there, 4 KB of deltas, one 4 × 8 edge tile and dw's lists of
+ * the samples each strip keeps (assembly/packed.ts); z puts its list of non-zero input groups there.
  */
-export const PACK_FLOATS = 32768 + 1024 + 32;
+export const PACK_FLOATS = 32768 + 1024 + 32 + 256 * 16 + 16;
 
 /** Weights per layer (inputs × units) from which a network gets a packing buffer: the products block from 1 << 16 on (assembly/matmul.ts). */
 export const PACKED_LAYER = 1 << 16;

@@ -183,10 +183,48 @@ describe.each(WASM_BUILDS)('matmul kernels: %s against JS', (build) => {
   });
 });
 
+// Sparse inputs (MNIST's empty margins, one-hot columns, all-zero samples): z skips the 4-input
+// groups where a pair of samples is all zero, dw the samples whose 8 inputs in a strip are all zero.
+const SPARSE: Shape[] = [...BLOCKED, { batch: 128, inputs: 784, units: 1024 }, { batch: 6, inputs: 33, units: 9 }, { batch: 65, inputs: 129, units: 63 }];
+
+/** data with x mostly zero: each sample keeps half its values inside a window of its inputs, one in five samples none; some zeros are −0. */
+function sparseData(s: Shape, seed: number): ReturnType<typeof data> {
+  const d = data(s, seed);
+  const rng = new Random(seed + 1);
+  for (let n = 0; n < s.batch; n++) {
+    const from = Math.floor(rng.uniform() * s.inputs);
+    const to = from + Math.floor(rng.uniform() * (s.inputs - from) * 0.5);
+    const empty = rng.uniform() < 0.2;
+    for (let k = 0; k < s.inputs; k++) {
+      const i = n * s.inputs + k;
+      if (empty || k < from || k >= to || rng.uniform() < 0.5) d.x[i] = rng.uniform() < 0.1 ? -0 : 0;
+    }
+  }
+  return d;
+}
+
+describe.each(BACKENDS)('matmul kernels on sparse inputs (%s)', (name) => {
+  it.each(SPARSE.map((s) => [label(s), s] as const))('%s: forward and weightGradients equal the float64 references', (_, s) => {
+    const d = sparseData(s, 61 + s.batch + s.inputs + s.units);
+    expectClose(forwardOn(name, s, d, 1), forwardReference(s, d), 1e-5, sumTol(s.inputs), `forward ${label(s)}`);
+    const scale = 1 / s.batch;
+    const { dw, db } = gradientsReference(s, d, scale);
+    const got = gradientsOn(name, s, d, scale);
+    expectClose(got.dw, dw, 1e-5, sumTol(s.batch), `dw ${label(s)}`);
+    expectClose(got.db, db, 1e-5, sumTol(s.batch), `db ${label(s)}`);
+  });
+});
+
 // The blocked products cut no output's sum: they give the direct loops' bits on every build.
+// With sparse inputs they skip zeros too (z whole groups of 4 inputs, dw samples): zeros add nothing to a sum.
+const BIT_CASES = [
+  ...BLOCKED.map((s) => [label(s), s, data] as const),
+  ...SPARSE.map((s) => [`${label(s)} sparse`, s, sparseData] as const),
+];
+
 describe.each(WASM_BUILDS)('matmul kernels: %s blocked against direct, bit for bit', (build) => {
-  it.each(BLOCKED.map((s) => [label(s), s] as const))('%s', (_, s) => {
-    const d = data(s, 47 + s.batch + s.inputs + s.units);
+  it.each(BIT_CASES)('%s', (_, s, made) => {
+    const d = made(s, 47 + s.batch + s.inputs + s.units);
     expectSameBits(forwardOn(build, s, d, 1), forwardOn(build, s, d, 1, false), 'forward');
     const packed = gradientsOn(build, s, d, 1 / s.batch);
     const direct = gradientsOn(build, s, d, 1 / s.batch, false);
@@ -197,8 +235,8 @@ describe.each(WASM_BUILDS)('matmul kernels: %s blocked against direct, bit for b
 });
 
 describe.each(SAME_BITS)('matmul kernels: %s against %s, bit for bit', (threads, one) => {
-  it.each([...SHAPES, ...AWKWARD_SHAPES, ...BLOCKED].map((s) => [label(s), s] as const))('%s', (_, s) => {
-    const d = data(s, 43 + s.batch + s.inputs + s.units);
+  it.each([...[...SHAPES, ...AWKWARD_SHAPES].map((s) => [label(s), s, data] as const), ...BIT_CASES])('%s', (_, s, made) => {
+    const d = made(s, 43 + s.batch + s.inputs + s.units);
     expectSameBits(forwardOn(threads, s, d, 1), forwardOn(one, s, d, 1), 'forward');
     expectSameBits(forwardOn(threads, s, d, 0), forwardOn(one, s, d, 0), 'forward without bias');
     const gt = gradientsOn(threads, s, d, 1 / s.batch);
