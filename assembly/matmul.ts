@@ -22,6 +22,8 @@ const PACKED_MIN = 1 << 16;
 const FORWARD_PACKED_MIN = 1 << 18;
 /** Floats of w per forward block: 512 KB, a quarter of L2. */
 const FORWARD_BLOCK_FLOATS = 1 << 17;
+/** Units from which z lists a sample pair's non-zero input groups: the list is scanned once for them all. */
+const LISTED_UNITS = 32;
 /** Samples from which they pay: below, a packed panel is reused too little. */
 const PACKED_MIN_BATCH = 4;
 
@@ -60,13 +62,13 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
   const groups = inputs >> 2;
   // Each sample pair sums only the 4-input groups where one of the two is non-zero (nonzeroGroups),
   // listed in the packing buffer (z packs nothing else); a pair that would skip less than 1 in 8
-  // sweeps every group unlisted, the faster loop there.
+  // sweeps every group unlisted, the faster loop there, as does a block of too few units to repay the scan.
   const list = pack != 0 && groups <= PANEL_FLOATS ? byteAddress(pack) : 0;
   for (let j0 = from; j0 < to; j0 += block) {
     const j1 = min(to, j0 + block);
     for (let m = 0; m < pairs; m += 2) {
       const xa = x + <usize>m * rowBytes;
-      const count = list != 0 ? nonzeroGroups(xa, xa + rowBytes, groups, list) : groups;
+      const count = list != 0 && j1 - j0 >= LISTED_UNITS ? nonzeroGroups(xa, xa + rowBytes, groups, list) : groups;
       forwardTwoRows(xa, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1, count * 8 <= groups * 7 ? list : 0, count);
     }
   }
