@@ -69,7 +69,8 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
     for (let m = 0; m < pairs; m += 2) {
       const xa = x + <usize>m * rowBytes;
       const count = list != 0 && j1 - j0 >= LISTED_UNITS ? nonzeroGroups(xa, xa + rowBytes, groups, list) : groups;
-      forwardTwoRows(xa, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1, count * 8 <= groups * 7 ? list : 0, count);
+      const listed = count * 8 <= groups * 7;
+      forwardTwoRows(xa, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1, listed ? list : 0, listed ? count : groups);
     }
   }
   const n = pairs;
