@@ -61,16 +61,25 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
   const pairs = batch & ~1;
   const groups = inputs >> 2;
   // Each sample pair sums only the 4-input groups where one of the two is non-zero (nonzeroGroups),
-  // listed in the packing buffer (z packs nothing else); a pair that would skip less than 1 in 8
-  // sweeps every group unlisted, the faster loop there, as does a block of too few units to repay the scan.
-  const list = pack != 0 && groups <= PANEL_FLOATS ? byteAddress(pack) : 0;
+  // listed in the packing buffer (z packs nothing else): every pair's list, made in the first block
+  // and kept for the others, when they all fit, else one pair's at a time. A pair that would skip
+  // less than 1 in 8 sweeps every group unlisted, the faster loop there, as does a block of too few
+  // units to repay the scan.
+  const list = pack != 0 && groups < PANEL_FLOATS ? byteAddress(pack) : 0;
+  const stride = <usize>(groups + 1) << 2;
+  const kept = (pairs >> 1) * (groups + 1) <= PANEL_FLOATS;
   for (let j0 = from; j0 < to; j0 += block) {
     const j1 = min(to, j0 + block);
+    const scan = list != 0 && j1 - j0 >= LISTED_UNITS;
     for (let m = 0; m < pairs; m += 2) {
       const xa = x + <usize>m * rowBytes;
-      const count = list != 0 && j1 - j0 >= LISTED_UNITS ? nonzeroGroups(xa, xa + rowBytes, groups, list) : groups;
-      const listed = count * 8 <= groups * 7;
-      forwardTwoRows(xa, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1, listed ? list : 0, listed ? count : groups);
+      // [count, offsets…] of this pair
+      const at = kept ? list + <usize>(m >> 1) * stride : list;
+      if (scan && (!kept || j0 == from)) store<i32>(at, nonzeroGroups(xa, xa + rowBytes, groups, at + 4));
+      const count = scan ? load<i32>(at) : groups;
+      // two inlined copies, so the dense sweep does not test for a list at every step
+      if (count * 8 <= groups * 7) forwardTwoRows(xa, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1, true, at + 4, count);
+      else forwardTwoRows(xa, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1, false, 0, groups);
     }
   }
   const n = pairs;
@@ -94,7 +103,7 @@ function nonzeroGroups(xa: usize, xb: usize, groups: i32, list: usize): i32 {
 }
 
 @inline function forwardTwoRows(
-  xa: usize, w: usize, b: usize, za: usize, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32, list: usize, count: i32,
+  xa: usize, w: usize, b: usize, za: usize, inputs: i32, units: i32, hasBias: i32, from: i32, to: i32, listed: bool, list: usize, count: i32,
 ): void {
   const rowBytes = <usize>inputs << 2;
   const xb = xa + rowBytes;
@@ -109,7 +118,7 @@ function nonzeroGroups(xa: usize, xb: usize, groups: i32, list: usize): i32 {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
     for (let g = 0; g < count; g++) {
-      const o = list != 0 ? <usize>load<u32>(list + (<usize>g << 2)) : <usize>g << 4;
+      const o = listed ? <usize>load<u32>(list + (<usize>g << 2)) : <usize>g << 4;
       const xav = v128.load(xa + o);
       const xbv = v128.load(xb + o);
       const wv0 = v128.load(w0 + o);
@@ -135,7 +144,7 @@ function nonzeroGroups(xa: usize, xb: usize, groups: i32, list: usize): i32 {
     const wj = w + <usize>j * rowBytes;
     let a = f32x4.splat(0), c = f32x4.splat(0);
     for (let g = 0; g < count; g++) {
-      const o = list != 0 ? <usize>load<u32>(list + (<usize>g << 2)) : <usize>g << 4;
+      const o = listed ? <usize>load<u32>(list + (<usize>g << 2)) : <usize>g << 4;
       const wv = v128.load(wj + o);
       a = madd(v128.load(xa + o), wv, a);
       c = madd(v128.load(xb + o), wv, c);
