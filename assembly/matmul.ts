@@ -24,6 +24,8 @@ const FORWARD_PACKED_MIN = 1 << 18;
 const FORWARD_BLOCK_FLOATS = 1 << 17;
 /** Units from which z lists a sample pair's non-zero input groups: the list is scanned once for them all. */
 const LISTED_UNITS = 32;
+/** Pairs in a row whose inputs are too dense to list after which z stops looking (a dense layer pays for these scans only). */
+const DENSE_PAIRS = 4;
 /** Samples from which they pay: below, a packed panel is reused too little. */
 const PACKED_MIN_BATCH = 4;
 
@@ -68,6 +70,9 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
   const list = pack != 0 && groups < PANEL_FLOATS ? byteAddress(pack) : 0;
   const stride = <usize>(groups + 1) << 2;
   const kept = (pairs >> 1) * (groups + 1) <= PANEL_FLOATS;
+  // Dense inputs stop the scans after DENSE_PAIRS pairs in a row found too little to skip.
+  let scanning = true;
+  let denseRun = 0;
   for (let j0 = from; j0 < to; j0 += block) {
     const j1 = min(to, j0 + block);
     const scan = list != 0 && j1 - j0 >= LISTED_UNITS;
@@ -75,7 +80,12 @@ export function forwardUnits(x: usize, w: usize, b: usize, z: usize, pack: usize
       const xa = x + <usize>m * rowBytes;
       // [count, offsets…] of this pair
       const at = kept ? list + <usize>(m >> 1) * stride : list;
-      if (scan && (!kept || j0 == from)) store<i32>(at, nonzeroGroups(xa, xa + rowBytes, groups, at + 4));
+      if (scan && (!kept || j0 == from)) {
+        const found = scanning ? nonzeroGroups(xa, xa + rowBytes, groups, at + 4) : groups;
+        store<i32>(at, found);
+        denseRun = found * 8 > groups * 7 ? denseRun + 1 : 0;
+        if (denseRun >= DENSE_PAIRS) scanning = false;
+      }
       const count = scan ? load<i32>(at) : groups;
       // two inlined copies, so the dense sweep does not test for a list at every step
       if (count * 8 <= groups * 7) forwardTwoRows(xa, w, b, z + <usize>m * zRowBytes, inputs, units, hasBias, j0, j1, true, at + 4, count);
@@ -109,6 +119,9 @@ function nonzeroGroups(xa: usize, xb: usize, groups: i32, list: usize): i32 {
   const xb = xa + rowBytes;
   const zb = za + (<usize>units << 2);
   const k4 = inputs & ~3;
+  // listed: i runs over the list's count of byte offsets; else k runs over the inputs, 4 at a time
+  const end = listed ? count : k4;
+  const step = listed ? 1 : 4;
   let j = from;
   for (; j + 4 <= to; j += 4) {
     const w0 = w + <usize>j * rowBytes;
@@ -117,8 +130,8 @@ function nonzeroGroups(xa: usize, xb: usize, groups: i32, list: usize): i32 {
     const w3 = w2 + rowBytes;
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
-    for (let g = 0; g < count; g++) {
-      const o = listed ? <usize>load<u32>(list + (<usize>g << 2)) : <usize>g << 4;
+    for (let i = 0; i < end; i += step) {
+      const o = listed ? <usize>load<u32>(list + (<usize>i << 2)) : <usize>i << 2;
       const xav = v128.load(xa + o);
       const xbv = v128.load(xb + o);
       const wv0 = v128.load(w0 + o);
@@ -143,8 +156,8 @@ function nonzeroGroups(xa: usize, xb: usize, groups: i32, list: usize): i32 {
   for (; j < to; j++) {
     const wj = w + <usize>j * rowBytes;
     let a = f32x4.splat(0), c = f32x4.splat(0);
-    for (let g = 0; g < count; g++) {
-      const o = listed ? <usize>load<u32>(list + (<usize>g << 2)) : <usize>g << 4;
+    for (let i = 0; i < end; i += step) {
+      const o = listed ? <usize>load<u32>(list + (<usize>i << 2)) : <usize>i << 2;
       const wv = v128.load(wj + o);
       a = madd(v128.load(xa + o), wv, a);
       c = madd(v128.load(xb + o), wv, c);

@@ -64,11 +64,7 @@ function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize)
       v128.store(to, v128.load(from + o));
       v128.store(to, v128.load(from + o, 16), 16);
     }
-    if (c < cols) {
-      v128.store(to, f32x4.splat(0));
-      v128.store(to, f32x4.splat(0), 16);
-      for (let i = c; i < cols; i++) store<f32>(to + (<usize>(i - c) << 2), load<f32>(from + (<usize>i << 2)));
-    }
+    if (c < cols) copyStripRow(from + (<usize>c << 2), cols - c, to);
   }
 }
 
@@ -85,18 +81,24 @@ function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst:
     const width = min(8, cols - c);
     const from = src + (<usize>c << 2);
     const to = dst + (<usize>c * <usize>rows << 2);
+    // pack the strip whole, counting its non-zero rows; a sparse one is then compacted in place
     let kept = 0;
-    for (let r = 0; r < rows; r++) kept += i32(anyNonzero(from + <usize>r * srcRow, width));
+    for (let r = 0; r < rows; r++) {
+      const row = to + (<usize>r << 5);
+      copyStripRow(from + <usize>r * srcRow, width, row);
+      kept += i32(anyNonzero(row));
+    }
     if (kept * 8 > rows * 7) {
-      for (let r = 0; r < rows; r++) copyStripRow(from + <usize>r * srcRow, width, to + (<usize>r << 5));
       kept = rows;
     } else {
       const list = lists + (<usize>c * DW_ROWS >> 1);
       let at = 0;
       for (let r = 0; r < rows; r++) {
-        const row = from + <usize>r * srcRow;
-        if (!anyNonzero(row, width)) continue;
-        copyStripRow(row, width, to + (<usize>at << 5));
+        const row = to + (<usize>r << 5);
+        if (!anyNonzero(row)) continue;
+        const into = to + (<usize>at << 5);
+        v128.store(into, v128.load(row));
+        v128.store(into, v128.load(row, 16), 16);
         store<u32>(list + (<usize>at << 2), <u32>r << 4);
         at++;
       }
@@ -105,11 +107,9 @@ function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst:
   }
 }
 
-/** Whether any of the width (≤ 8) floats at p has a bit set (−0 counts: the test only needs to let every non-zero through). */
-@inline function anyNonzero(p: usize, width: i32): bool {
-  if (width == 8) return v128.any_true(v128.or(v128.load(p), v128.load(p, 16)));
-  for (let i = 0; i < width; i++) if (load<u32>(p + (<usize>i << 2)) != 0) return true;
-  return false;
+/** Whether any of a packed strip row's 8 floats at p has a bit set (−0 counts: the test need only let every non-zero through). */
+@inline function anyNonzero(p: usize): bool {
+  return v128.any_true(v128.or(v128.load(p), v128.load(p, 16)));
 }
 
 /** One row of one strip: width (≤ 8) floats from src, zeros after them. */
