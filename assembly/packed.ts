@@ -73,8 +73,8 @@ function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize)
  * their products would add only zeros (the deltas are finite) and change no bit of a sum, so sparse
  * inputs (MNIST's empty margins, one-hot columns) cost less. Strip s keeps its samples' rows first,
  * in order; counts[s] is how many, and when that is fewer than all, lists[s] gives the byte offset
- * of each kept sample's group of 4 deltas. A strip that would keep 7 in 8 samples or more is
- * packed whole (an unlisted sweep is the faster one there).
+ * of each kept sample's group of 4 deltas. A strip that would keep more than 7 in 8 samples
+ * stays whole (an unlisted sweep is the faster one there).
  */
 function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize, lists: usize, counts: usize): void {
   for (let c = 0; c < cols; c += 8) {
@@ -220,7 +220,8 @@ export function weightGradientsPacked(
 /**
  * tile on packed operands (a strip of 8 floats a step, groups of 4 multipliers) for the rows × width
  * corner of the 4 × 8 block at out: in place when the block is whole, else on the edge tile, copied in
- * and out, so a block's edges (the dimensions' remainders) run the same kernel.
+ * and out, so a block's edges (the dimensions' remainders) run the same kernel. With a list (dw's
+ * compacted strips, else 0) the multipliers of step i are the group at the list's byte offset i.
  */
 function packedTile(
   strip: usize, multipliers: usize, count: i32, list: usize, out: usize, rowBytes: usize, rows: i32, width: i32,
