@@ -53,18 +53,11 @@ function edgeOut(tile: usize, p: usize, rowBytes: usize, rows: i32, width: i32):
  * strip is padded with zeros (its products are computed and never stored).
  */
 function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize): void {
-  const full = cols & ~7;
   const stripBytes = <usize>rows << 5;
   for (let r = 0; r < rows; r++) {
     const from = src + <usize>r * srcRow;
     let to = dst + (<usize>r << 5);
-    let c = 0;
-    for (; c < full; c += 8, to += stripBytes) {
-      const o = <usize>c << 2;
-      v128.store(to, v128.load(from + o));
-      v128.store(to, v128.load(from + o, 16), 16);
-    }
-    if (c < cols) copyStripRow(from + (<usize>c << 2), cols - c, to);
+    for (let c = 0; c < cols; c += 8, to += stripBytes) copyStripRow(from + (<usize>c << 2), min(8, cols - c), to);
   }
 }
 
@@ -96,9 +89,7 @@ function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst:
       for (let r = 0; r < rows; r++) {
         const row = to + (<usize>r << 5);
         if (!anyNonzero(row)) continue;
-        const into = to + (<usize>at << 5);
-        v128.store(into, v128.load(row));
-        v128.store(into, v128.load(row, 16), 16);
+        copyStripRow(row, 8, to + (<usize>at << 5));
         store<u32>(list + (<usize>at << 2), <u32>r << 4);
         at++;
       }
