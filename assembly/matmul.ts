@@ -7,7 +7,10 @@
 // tolerance, not bit for bit; the relaxed-SIMD build's fused multiply-adds differ again.
 import { byteAddress } from './pointers';
 import { biasAt, finishDot, madd } from './simd';
-import { PANEL_FLOATS, propagateDeltaPacked, tile, weightGradientsPacked } from './packed';
+import { propagateDeltaPacked, tile, weightGradientsPacked } from './packed';
+import { propagateDeltaRows, weightGradientsRows } from './rows';
+import { countNonzero, countNonzeroGroups } from './density';
+import { PANEL_FLOATS } from './pack-layout';
 
 // Every product takes `pack`: PACK_FLOATS floats of scratch (src/kernels.ts), or 0 for none.
 // With it, a wide enough layer runs the cache-blocked form (assembly/packed.ts); small and
@@ -36,6 +39,19 @@ const PACKED_MIN_BATCH = 4;
  */
 @inline function directDx(batch: i32, weights: i32): bool {
   return ASC_FEATURE_RELAXED_SIMD && batch < 64 && weights <= FORWARD_PACKED_MIN;
+}
+
+/**
+ * Whether a blocked dw or dx pays for summing over lists of its non-zero deltas (assembly/rows.ts)
+ * rather than running the 4 × 8 tiles (assembly/packed.ts), given how many of the rows × cols deltas
+ * are non-zero and what share of its work the tiles would do: all of it, or for dw on sparse inputs
+ * the share of x's strip rows they keep. The lists' time measured on an Intel Xeon, as a share of the
+ * dense tiles': ≈ 0.34 + 0.75·(share of non-zero deltas) (784 and 1024 → 1024 at batch 128, shares
+ * 0.35–1.0: lists and packing are the fixed part). Relaxed and plain SIMD alike.
+ */
+@inline function deltaListsPay(delta: usize, rows: i32, rowBytes: usize, cols: i32, tilesPer100: i64): bool {
+  const all = <i64>rows * cols;
+  return all > 0 && 34 * all + 75 * <i64>countNonzero(delta, rows, rowBytes, cols) < tilesPer100 * all;
 }
 
 @inline function packs(pack: usize, batch: i32, weights: i32, least: i32): bool {
@@ -227,7 +243,12 @@ export function weightGradientsUnits(
 ): void {
   delta = byteAddress(delta); x = byteAddress(x); dw = byteAddress(dw); db = byteAddress(db);
   if (packs(pack, batch, inputs * units, PACKED_MIN)) {
-    weightGradientsPacked(delta, x, dw, byteAddress(pack), batch, inputs, units, scale, from, to);
+    // the share of x's strip rows the tiles keep (all, unless they skip 1 in 8: see packed.ts)
+    const groups = <i64>batch * ((inputs + 7) >> 3);
+    const kept = <i64>countNonzeroGroups(x, batch, <usize>inputs << 2, inputs);
+    const tilesPer100 = kept * 8 > groups * 7 ? 100 : kept * 100 / groups;
+    if (deltaListsPay(delta + (<usize>from << 2), batch, <usize>units << 2, to - from, tilesPer100)) weightGradientsRows(delta, x, dw, byteAddress(pack), batch, inputs, units, scale, from, to);
+    else weightGradientsPacked(delta, x, dw, byteAddress(pack), batch, inputs, units, scale, from, to);
     if (hasBias) biasGradients(delta, db, batch, units, scale, from, to);
     return;
   }
@@ -312,7 +333,8 @@ function biasGradients(delta: usize, db: usize, batch: i32, units: i32, scale: f
 export function propagateDelta(delta: usize, w: usize, dx: usize, pack: usize, batch: i32, inputs: i32, units: i32): void {
   delta = byteAddress(delta); w = byteAddress(w); dx = byteAddress(dx);
   if (packs(pack, batch, inputs * units, PACKED_MIN) && !directDx(batch, inputs * units)) {
-    propagateDeltaPacked(delta, w, dx, byteAddress(pack), batch, inputs, units);
+    if (deltaListsPay(delta, batch, <usize>units << 2, units, 100)) propagateDeltaRows(delta, w, dx, byteAddress(pack), batch, inputs, units);
+    else propagateDeltaPacked(delta, w, dx, byteAddress(pack), batch, inputs, units);
     return;
   }
   const rowBytes = <usize>inputs << 2;

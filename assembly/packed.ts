@@ -9,23 +9,14 @@
 // output's float32 running sum and reloading it: every output adds the same products in the
 // same order as the direct loops, so packed, direct and threaded results are the same bits.
 import { madd } from './simd';
+import { DELTAS, EDGE_TILE, KEPT_COUNTS, KEPT_LISTS, PANEL_INPUTS, PANEL_ROWS } from './pack-layout';
 
-// Block sizes for this machine class (Intel Xeon: L1d 48 KB, L2 2 MB per core). A panel of
-// 32 Ki floats (128 KB) stays in L2 beside the streamed operand; the strip one micro-kernel
-// pass reads (≤ 8 KB) stays in L1. PACK_FLOATS in src/kernels.ts is the buffer these need.
-/** Floats in the packed panel of every product. */
-export const PANEL_FLOATS = 32768;
 /** dx = Δ·w: a panel of 256 units × 128 inputs of w, read in strips of 8 inputs (8 KB), and 256 × 4 deltas after it. */
-const DX_UNITS = 256;
-const DX_INPUTS = 128;
+const DX_UNITS = PANEL_ROWS;
+const DX_INPUTS = PANEL_INPUTS;
 /** dw = Δᵀ·x: a panel of 256 samples × 128 inputs of x, in strips of 8 inputs (8 KB), and 256 × 4 deltas after it. */
-const DW_ROWS = 256;
-const DW_INPUTS = 128;
-/** After the panel and its deltas: a 4 × 8 tile on which the tiles at a block's edges run whole, then are copied out. */
-const EDGE_TILE = PANEL_FLOATS + 1024;
-/** After the edge tile, dw's sample lists: per strip of x, the byte offsets of the samples' deltas it kept (DW_ROWS each), then each strip's count. */
-const KEPT_LISTS = EDGE_TILE + 32;
-const KEPT_COUNTS = KEPT_LISTS + DW_ROWS * (DW_INPUTS / 8);
+const DW_ROWS = PANEL_ROWS;
+const DW_INPUTS = PANEL_INPUTS;
 /** dx's tiles store their sums unscaled. */
 const ONE = f32x4.splat(1);
 
@@ -104,7 +95,7 @@ function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst:
 }
 
 /** One row of one strip: width (≤ 8) floats from src, zeros after them. */
-@inline function copyStripRow(src: usize, width: i32, to: usize): void {
+@inline export function copyStripRow(src: usize, width: i32, to: usize): void {
   if (width == 8) {
     v128.store(to, v128.load(src));
     v128.store(to, v128.load(src, 16), 16);
@@ -124,7 +115,7 @@ function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst:
 export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: usize, batch: i32, inputs: i32, units: i32): void {
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
-  const deltas = pack + (<usize>PANEL_FLOATS << 2);
+  const deltas = pack + (<usize>DELTAS << 2);
   const edge = pack + (<usize>EDGE_TILE << 2);
   for (let j0 = 0; j0 < units; j0 += DX_UNITS) {
     const jc = min(DX_UNITS, units - j0);
@@ -171,7 +162,7 @@ export function weightGradientsPacked(
 ): void {
   const rowBytes = <usize>inputs << 2;
   const deltaRow = <usize>units << 2;
-  const deltas = pack + (<usize>PANEL_FLOATS << 2);
+  const deltas = pack + (<usize>DELTAS << 2);
   const edge = pack + (<usize>EDGE_TILE << 2);
   const lists = pack + (<usize>KEPT_LISTS << 2);
   const counts = pack + (<usize>KEPT_COUNTS << 2);

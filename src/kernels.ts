@@ -95,11 +95,12 @@ const activationBackward = () =>
   });
 
 /**
- * Floats of the packing buffer a product may use (per thread): the cache-blocked products of
- * wide layers copy a 128 KB panel of one operand there, 4 KB of deltas, one 4 × 8 edge tile and dw's lists of
- * the samples each strip keeps (assembly/packed.ts); z puts its list of non-zero input groups there.
+ * Floats of the packing buffer a product may use (per thread; PACK_END in assembly/pack-layout.ts,
+ * region by region): the cache-blocked products of wide layers copy a 128 KB panel of one operand
+ * there, 4 KB of deltas, one edge tile, dw's lists of the samples each strip keeps (assembly/packed.ts)
+ * and 512 KB of lists of non-zero deltas (assembly/rows.ts); z puts its list of non-zero input groups there.
  */
-export const PACK_FLOATS = 32768 + 1024 + 32 + 256 * 16 + 16;
+export const PACK_FLOATS = 32768 + 1024 + 32 + 256 * 16 + 16 + 2 * 65536 + 1024;
 
 /** Weights per layer (inputs × units) from which a network gets a packing buffer: the products block from 1 << 16 on (assembly/matmul.ts). */
 export const PACKED_LAYER = 1 << 16;

@@ -215,6 +215,47 @@ function nearlyDenseData(s: Shape, seed: number): ReturnType<typeof data> {
   return d;
 }
 
+/**
+ * data with Δ half zero, as ReLU and dropout leave a hidden layer's (some zeros −0), one sample in
+ * eight and one unit in eight with no non-zero delta at all: dw and dx sum over lists of the
+ * non-zero deltas (assembly/rows.ts).
+ */
+function sparseDeltaData(s: Shape, seed: number): ReturnType<typeof data> {
+  const d = data(s, seed);
+  const rng = new Random(seed + 2);
+  for (let n = 0; n < s.batch; n++)
+    for (let j = 0; j < s.units; j++) {
+      if (n % 8 === 5 || j % 8 === 3 || rng.uniform() < 0.5) d.delta[n * s.units + j] = rng.uniform() < 0.1 ? -0 : 0;
+    }
+  return d;
+}
+
+/** sparseDeltaData on sparseData's inputs: dw weighs the lists against the tiles that skip zero inputs. */
+function sparseBothData(s: Shape, seed: number): ReturnType<typeof data> {
+  const d = sparseData(s, seed);
+  d.delta = sparseDeltaData(s, seed).delta;
+  return d;
+}
+
+/** data with 1 delta in 5 zero: dense enough that the tiles stay faster than lists. */
+function fewZeroDeltaData(s: Shape, seed: number): ReturnType<typeof data> {
+  const d = data(s, seed);
+  for (let i = 0; i < d.delta.length; i++) if (i % 5 === 2) d.delta[i] = 0;
+  return d;
+}
+
+describe.each(BACKENDS)('matmul kernels on sparse deltas (%s)', (name) => {
+  it.each(SPARSE.flatMap((s) => [[label(s), s, sparseDeltaData], [`${label(s)} sparse inputs too`, s, sparseBothData], [`${label(s)} few zeros`, s, fewZeroDeltaData]] as const))('%s: weightGradients and propagateDelta equal the float64 references', (_, s, made) => {
+    const d = made(s, 71 + s.batch + s.inputs + s.units);
+    const scale = 1 / s.batch;
+    const { dw, db } = gradientsReference(s, d, scale);
+    const got = gradientsOn(name, s, d, scale);
+    expectClose(got.dw, dw, 1e-5, sumTol(s.batch), `dw ${label(s)}`);
+    expectClose(got.db, db, 1e-5, sumTol(s.batch), `db ${label(s)}`);
+    expectClose(propagateOn(name, s, d), propagateReference(s, d), 1e-5, sumTol(s.units), `dx ${label(s)}`);
+  });
+});
+
 describe.each(BACKENDS)('matmul kernels on sparse inputs (%s)', (name) => {
   it.each(SPARSE.flatMap((s) => [[label(s), s, sparseData], [`${label(s)} nearly dense`, s, nearlyDenseData]] as const))('%s: forward and weightGradients equal the float64 references', (_, s, made) => {
     const d = made(s, 61 + s.batch + s.inputs + s.units);
@@ -228,11 +269,15 @@ describe.each(BACKENDS)('matmul kernels on sparse inputs (%s)', (name) => {
 });
 
 // The blocked products cut no output's sum: they give the direct loops' bits on every build.
-// With sparse inputs they skip zeros too (z whole groups of 4 inputs, dw samples): zeros add nothing to a sum.
+// With sparse inputs they skip zeros too (z whole groups of 4 inputs, dw samples), and with sparse
+// deltas dw and dx sum over lists of the non-zero ones: zeros add nothing to a sum.
 const BIT_CASES = [
   ...BLOCKED.map((s) => [label(s), s, data] as const),
   ...SPARSE.map((s) => [`${label(s)} sparse`, s, sparseData] as const),
   ...SPARSE.map((s) => [`${label(s)} nearly dense`, s, nearlyDenseData] as const),
+  ...SPARSE.map((s) => [`${label(s)} sparse deltas`, s, sparseDeltaData] as const),
+  ...SPARSE.map((s) => [`${label(s)} sparse inputs and deltas`, s, sparseBothData] as const),
+  ...SPARSE.map((s) => [`${label(s)} few zero deltas`, s, fewZeroDeltaData] as const),
 ];
 
 describe.each(WASM_BUILDS)('matmul kernels: %s blocked against direct, bit for bit', (build) => {
