@@ -20,9 +20,15 @@ import { byteAddress } from './pointers';
 const TINY: f32 = 7.888609052210118e-31; // 2⁻¹⁰⁰
 const TINY_ROOT: f32 = 8.881784197001252e-16; // 2⁻⁵⁰
 
-/** x, or 0 in the lanes where |x| < tiny (NaN stays NaN). */
-@inline function flush(x: v128, tiny: v128): v128 {
-  return v128.andnot(x, f32x4.lt(f32x4.abs(x), tiny));
+// The loops' constant vectors, read from memory at each use: V8 builds a splat or abs's mask afresh in
+// every iteration (2–3 instructions each), where a load from L1 is one.
+const MAGNITUDE = memory.data<u32>([0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff]);
+const TINY_LANES = memory.data<f32>([7.888609052210118e-31, 7.888609052210118e-31, 7.888609052210118e-31, 7.888609052210118e-31]);
+const TINY_ROOT_LANES = memory.data<f32>([8.881784197001252e-16, 8.881784197001252e-16, 8.881784197001252e-16, 8.881784197001252e-16]);
+
+/** x, or 0 in the lanes where |x| < the 4 floats at tinyAt (NaN stays NaN). */
+@inline function flush(x: v128, tinyAt: usize): v128 {
+  return v128.andnot(x, f32x4.lt(v128.and(x, v128.load(MAGNITUDE)), v128.load(tinyAt)));
 }
 
 /** flush, one float. */
@@ -52,11 +58,10 @@ export function momentumUpdate(params: usize, grads: usize, velocity: usize, cou
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   const mu = f32x4.splat(momentum);
-  const tiny = f32x4.splat(TINY);
   let i = 0;
   for (; i < c4; i += 4) {
     const o = <usize>i << 2;
-    const v = flush(f32x4.sub(f32x4.mul(mu, v128.load(velocity + o)), f32x4.mul(lr, v128.load(grads + o))), tiny);
+    const v = flush(f32x4.sub(f32x4.mul(mu, v128.load(velocity + o)), f32x4.mul(lr, v128.load(grads + o))), TINY_LANES);
     v128.store(velocity + o, v);
     v128.store(params + o, f32x4.add(v128.load(params + o), v));
   }
@@ -80,7 +85,6 @@ export function outerMomentumUpdate(delta: usize, x: usize, weights: usize, velo
   const rowBytes = <usize>inputs << 2;
   const lr = f32x4.splat(learningRate);
   const mu = f32x4.splat(momentum);
-  const tiny = f32x4.splat(TINY);
   for (let j = 0; j < units; j++) {
     const dj = load<f32>(delta + (<usize>j << 2));
     const d = f32x4.splat(dj);
@@ -91,10 +95,10 @@ export function outerMomentumUpdate(delta: usize, x: usize, weights: usize, velo
     for (; k < k16; k += 16) {
       const o = <usize>k << 2;
       const xo = x + o, vo = v + o, wo = w + o;
-      const vel0 = flush(f32x4.sub(f32x4.mul(mu, v128.load(vo)), f32x4.mul(lr, f32x4.mul(d, v128.load(xo)))), tiny);
-      const vel1 = flush(f32x4.sub(f32x4.mul(mu, v128.load(vo, 16)), f32x4.mul(lr, f32x4.mul(d, v128.load(xo, 16)))), tiny);
-      const vel2 = flush(f32x4.sub(f32x4.mul(mu, v128.load(vo, 32)), f32x4.mul(lr, f32x4.mul(d, v128.load(xo, 32)))), tiny);
-      const vel3 = flush(f32x4.sub(f32x4.mul(mu, v128.load(vo, 48)), f32x4.mul(lr, f32x4.mul(d, v128.load(xo, 48)))), tiny);
+      const vel0 = flush(f32x4.sub(f32x4.mul(mu, v128.load(vo)), f32x4.mul(lr, f32x4.mul(d, v128.load(xo)))), TINY_LANES);
+      const vel1 = flush(f32x4.sub(f32x4.mul(mu, v128.load(vo, 16)), f32x4.mul(lr, f32x4.mul(d, v128.load(xo, 16)))), TINY_LANES);
+      const vel2 = flush(f32x4.sub(f32x4.mul(mu, v128.load(vo, 32)), f32x4.mul(lr, f32x4.mul(d, v128.load(xo, 32)))), TINY_LANES);
+      const vel3 = flush(f32x4.sub(f32x4.mul(mu, v128.load(vo, 48)), f32x4.mul(lr, f32x4.mul(d, v128.load(xo, 48)))), TINY_LANES);
       v128.store(vo, vel0);
       v128.store(vo, vel1, 16);
       v128.store(vo, vel2, 32);
@@ -107,7 +111,7 @@ export function outerMomentumUpdate(delta: usize, x: usize, weights: usize, velo
     for (; k < k4; k += 4) {
       const o = <usize>k << 2;
       const g = f32x4.mul(d, v128.load(x + o));
-      const vel = flush(f32x4.sub(f32x4.mul(mu, v128.load(v + o)), f32x4.mul(lr, g)), tiny);
+      const vel = flush(f32x4.sub(f32x4.mul(mu, v128.load(v + o)), f32x4.mul(lr, g)), TINY_LANES);
       v128.store(v + o, vel);
       v128.store(w + o, f32x4.add(v128.load(w + o), vel));
     }
@@ -127,12 +131,11 @@ export function nesterovUpdate(params: usize, grads: usize, velocity: usize, cou
   const c4 = count & ~3;
   const lr = f32x4.splat(learningRate);
   const mu = f32x4.splat(momentum);
-  const tiny = f32x4.splat(TINY);
   let i = 0;
   for (; i < c4; i += 4) {
     const o = <usize>i << 2;
     const step = f32x4.mul(lr, v128.load(grads + o));
-    const v = flush(f32x4.sub(f32x4.mul(mu, v128.load(velocity + o)), step), tiny);
+    const v = flush(f32x4.sub(f32x4.mul(mu, v128.load(velocity + o)), step), TINY_LANES);
     v128.store(velocity + o, v);
     v128.store(params + o, f32x4.add(v128.load(params + o), f32x4.sub(f32x4.mul(mu, v), step)));
   }
@@ -161,17 +164,15 @@ export function adamUpdate(
   const b1 = f32x4.splat(oneMinusBeta1);
   const b2 = f32x4.splat(oneMinusBeta2);
   const eps = f32x4.splat(epsilon);
-  const tiny = f32x4.splat(TINY);
-  const tinyRoot = f32x4.splat(TINY_ROOT);
   let i = 0;
   for (; i < c4; i += 4) {
     const o = <usize>i << 2;
     const g = v128.load(grads + o);
     const m0 = v128.load(m + o);
     const v0 = v128.load(v + o);
-    const gs = flush(g, tinyRoot);
-    const m1 = flush(towards(m0, g, b1), tiny);
-    const v1 = flush(towards(v0, f32x4.mul(gs, gs), b2), tiny);
+    const gs = flush(g, TINY_ROOT_LANES);
+    const m1 = flush(towards(m0, g, b1), TINY_LANES);
+    const v1 = flush(towards(v0, f32x4.mul(gs, gs), b2), TINY_LANES);
     v128.store(m + o, m1);
     v128.store(v + o, v1);
     const step = f32x4.div(f32x4.mul(alpha, m1), f32x4.add(f32x4.sqrt(v1), eps));
@@ -201,15 +202,13 @@ export function rmspropUpdate(
   const lr = f32x4.splat(learningRate);
   const r = f32x4.splat(oneMinusRho);
   const eps = f32x4.splat(epsilon);
-  const tiny = f32x4.splat(TINY);
-  const tinyRoot = f32x4.splat(TINY_ROOT);
   let i = 0;
   for (; i < c4; i += 4) {
     const o = <usize>i << 2;
     const g = v128.load(grads + o);
     const s0 = v128.load(meanSquare + o);
-    const gs = flush(g, tinyRoot);
-    const s1 = flush(towards(s0, f32x4.mul(gs, gs), r), tiny);
+    const gs = flush(g, TINY_ROOT_LANES);
+    const s1 = flush(towards(s0, f32x4.mul(gs, gs), r), TINY_LANES);
     v128.store(meanSquare + o, s1);
     const step = f32x4.div(f32x4.mul(lr, g), f32x4.sqrt(f32x4.add(s1, eps)));
     v128.store(params + o, f32x4.sub(v128.load(params + o), step));
