@@ -8,29 +8,50 @@ const LEAKY_RELU_SLOPE: f32 = 0.01; // the same constant as src/kernels.ts
 // ---- vectorised exp ---------------------------------------------------------
 // x = n·ln2 + r with a Cody–Waite split of ln2, e^r by a degree-6 polynomial on
 // |r| ≤ ln2/2 (Cephes expf), then 2^n put straight into the exponent bits.
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
-const LOG2E: f32 = 1.44269504088896341;
-// Adding 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits;
+// Adding MAGIC = 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits;
 // cheaper in V8 than f32x4.nearest + trunc_sat.
-const MAGIC: f32 = 12582912.0;
 const MAGIC_BITS: i32 = 0x4b400000;
+
+// expv's constants, four lanes each, read from memory at each use: V8 builds a vector constant afresh
+// in every iteration (3–4 instructions each, 14 of them here), where a load from L1 is one.
+const EXP_LANES = memory.data<f32>([
+  -87.0, -87.0, -87.0, -87.0, // 0: the clamp
+  88.0, 88.0, 88.0, 88.0, // 16
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, // 32: LOG2E
+  12582912.0, 12582912.0, 12582912.0, 12582912.0, // 48: MAGIC
+  0.693359375, 0.693359375, 0.693359375, 0.693359375, // 64: LN2_HI
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, // 80: LN2_LO
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, // 96: the polynomial, highest first
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1.0, 1.0, 1.0, 1.0, // 192
+]);
+/** 2^n's biased exponent from t's bits: t − MAGIC_BITS + 127 in one subtraction. */
+const EXPONENT_LANES = memory.data<i32>([MAGIC_BITS - 127, MAGIC_BITS - 127, MAGIC_BITS - 127, MAGIC_BITS - 127]);
+
+/** EXP_LANES' vector at byte offset o. */
+@inline function expConst(o: usize): v128 {
+  return v128.load(EXP_LANES + o);
+}
 
 @inline function expv(x: v128): v128 {
   // Clamp to where 2^n is a normal float; pmin/pmax lower to single instructions in V8.
-  x = f32x4.pmax(f32x4.splat(-87.0), f32x4.pmin(f32x4.splat(88.0), x));
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
-  const n = f32x4.sub(t, f32x4.splat(MAGIC));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(MAGIC_BITS)), i32x4.splat(127)), 23);
+  x = f32x4.pmax(expConst(0), f32x4.pmin(expConst(16), x));
+  const t = f32x4.add(f32x4.mul(x, expConst(32)), expConst(48));
+  const n = f32x4.sub(t, expConst(48));
+  let r = f32x4.sub(x, f32x4.mul(n, expConst(64)));
+  r = f32x4.sub(r, f32x4.mul(n, expConst(80)));
+  let p = expConst(96);
+  p = f32x4.add(f32x4.mul(p, r), expConst(112));
+  p = f32x4.add(f32x4.mul(p, r), expConst(128));
+  p = f32x4.add(f32x4.mul(p, r), expConst(144));
+  p = f32x4.add(f32x4.mul(p, r), expConst(160));
+  p = f32x4.add(f32x4.mul(p, r), expConst(176));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), expConst(192));
+  const scale = i32x4.shl(i32x4.sub(t, v128.load(EXPONENT_LANES)), 23);
   return f32x4.mul(p, scale);
 }
 
@@ -77,19 +98,38 @@ export function sigmoidBackward(z: usize, a: usize, delta: usize, rows: i32, col
  * tanh: for |z| < 0.625 an odd polynomial (Cephes tanhf), since 1 − 2/(e^{2|z|} + 1)
  * cancels badly near 0; beyond it that exp form, with the sign put back.
  */
+// tanhv's constants, as EXP_LANES.
+const TANH_LANES = memory.data<f32>([
+  -5.70498872745e-3, -5.70498872745e-3, -5.70498872745e-3, -5.70498872745e-3, // 0: the polynomial, highest first
+  2.06390887954e-2, 2.06390887954e-2, 2.06390887954e-2, 2.06390887954e-2,
+  -5.37397155531e-2, -5.37397155531e-2, -5.37397155531e-2, -5.37397155531e-2,
+  1.33314422036e-1, 1.33314422036e-1, 1.33314422036e-1, 1.33314422036e-1,
+  -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1,
+  1.0, 1.0, 1.0, 1.0, // 80
+  2.0, 2.0, 2.0, 2.0, // 96
+  0.625, 0.625, 0.625, 0.625, // 112: where the polynomial hands over to 1 − 2/(e^2|x| + 1)
+]);
+const SIGN_LANES = memory.data<u32>([0x80000000, 0x80000000, 0x80000000, 0x80000000]);
+
+/** TANH_LANES' vector at byte offset o. */
+@inline function tanhConst(o: usize): v128 {
+  return v128.load(TANH_LANES + o);
+}
+
 @inline function tanhv(x: v128): v128 {
-  const ax = f32x4.abs(x);
+  const sign = v128.load(SIGN_LANES);
+  const ax = v128.andnot(x, sign);
   const x2 = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-3.33332819422e-1));
+  let p = tanhConst(0);
+  p = f32x4.add(f32x4.mul(p, x2), tanhConst(16));
+  p = f32x4.add(f32x4.mul(p, x2), tanhConst(32));
+  p = f32x4.add(f32x4.mul(p, x2), tanhConst(48));
+  p = f32x4.add(f32x4.mul(p, x2), tanhConst(64));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, x2), x), x);
-  const one = f32x4.splat(1);
-  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expv(f32x4.add(ax, ax)), one)));
-  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
-  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+  const one = tanhConst(80);
+  const big = f32x4.sub(one, f32x4.div(tanhConst(96), f32x4.add(expv(f32x4.add(ax, ax)), one)));
+  const signed = v128.or(big, v128.and(x, sign));
+  return v128.bitselect(small, signed, f32x4.lt(ax, tanhConst(112)));
 }
 
 export function tanhForward(z: usize, a: usize, rows: i32, cols: i32): void {
