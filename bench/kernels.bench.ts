@@ -11,7 +11,8 @@
 //
 // Then the growth table: square layers N → N, N from 128 to 4096, at batch 1 to 256, each
 // product's GFLOP/s beside the Wasm peak measured in the same run (bench/peak.ts) and beside
-// its own 784×128 rate above; ours on every build against tfjs-wasm's plain layout.
+// its own 784×128 rate above; ours on every build against tfjs-wasm's plain layout. Last, dW and
+// dX at 128 × 1024 → 1024 as the share of non-zero deltas falls (assembly/rows.ts).
 import { Bench } from 'tinybench';
 import { createBackend } from '../src/backends/index.js';
 import type { Backend } from '../src/backends/backend.js';
@@ -251,6 +252,44 @@ const growth = markdownTable(
 );
 console.log(growth.join('\n'));
 
+// ---- sparse deltas: dW and dX at the wide recipe's shape as ReLU and dropout leave the deltas ----------
+// The blocked dW and dX sum over lists of the non-zero deltas where that pays (assembly/rows.ts): time
+// against the share of non-zero deltas (zeros at random places), the dense product's flops counted.
+const SPARSE_SHAPE = { batch: 128, inputs: 1024, units: 1024 };
+const SHARES = [1, 0.75, 0.5, 0.35, 0.2];
+const SPARSE_PRODUCTS = ['weightGradients', 'propagateDelta'] as const;
+const sparseArenas = builds.map((b) => {
+  const backend = createBackend('wasm', 0, b);
+  const { operands, products } = arenaProducts(backend, SPARSE_SHAPE.batch, SPARSE_SHAPE.inputs, SPARSE_SHAPE.units);
+  for (let i = operands.x; i < operands.end; i++) backend.f32[i] = 0.1 * (2 * rng.uniform() - 1);
+  const dense = backend.f32.slice(operands.delta, operands.delta + SPARSE_SHAPE.batch * SPARSE_SHAPE.units);
+  /** Δ with a `share` of its values kept, the same places on every build (a generator seeded by the share). */
+  const setShare = (share: number) => {
+    const keep = new Random(Math.round(share * 1000));
+    backend.f32.set(dense.map((v) => (keep.uniform() < share ? v : 0)), operands.delta);
+  };
+  return { build: b, setShare, at: products(SPARSE_SHAPE.batch, SPARSE_SHAPE.inputs, SPARSE_SHAPE.units) };
+});
+const sparseFlops = 2 * SPARSE_SHAPE.batch * SPARSE_SHAPE.inputs * SPARSE_SHAPE.units;
+const denseMs = new Map<string, number>();
+const sparseRows: string[][] = [];
+for (const share of SHARES) {
+  sparseArenas.forEach((a) => a.setShare(share));
+  for (const p of SPARSE_PRODUCTS) {
+    const times = bestTimes(sparseArenas.map((a) => a.at[p]));
+    sparseRows.push([`${Math.round(share * 100)}%`, p, ...sparseArenas.map((a, i) => {
+      const key = `${a.build} ${p}`;
+      if (share === 1) denseMs.set(key, times[i]);
+      return `${times[i].toFixed(2)} ms (${(sparseFlops / (times[i] * 1e6)).toFixed(1)} · ${percent(times[i] / denseMs.get(key)!)})`;
+    })]);
+  }
+}
+const sparse = markdownTable(
+  ['non-zero deltas', 'product', ...builds.map((b) => `ours ${b}: ms (dense-equivalent GFLOP/s · of the dense time)`)],
+  sparseRows,
+);
+console.log(sparse.join('\n'));
+
 const flags = process.execArgv.filter((a) => a.startsWith('--') && !a.startsWith('--import') && !a.startsWith('--require'));
 writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'kernels', [
   '## Matrix products: ours vs TensorFlow.js Wasm (bench/kernels.bench.ts)',
@@ -271,4 +310,11 @@ writeSection(new URL('./RESULTS.md', import.meta.url).pathname, 'kernels', [
   `- load average (1 min) at the start and end of the run: ${LOAD_AT_START.toFixed(1)} and ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: on a shared machine the products (which touch memory) lose more than the probe (which does not), so compare rows within a run`,
   '',
   ...growth,
+  '',
+  `### Sparse deltas: dW and dX at ${SPARSE_SHAPE.batch} × ${SPARSE_SHAPE.inputs} → ${SPARSE_SHAPE.units} (same run)`,
+  '',
+  '- Δ with the given share of its values non-zero, the zeros at random places (ReLU and dropout leave about half of a hidden layer\'s deltas zero); x and w dense; each cell best of the rounds as above, the builds alternating',
+  '- the blocked products sum over lists of the non-zero deltas where their cost model says that pays (assembly/rows.ts, assembly/matmul.ts), else run the 4 × 8 tiles: the same bits either way',
+  '',
+  ...sparse,
 ]);
