@@ -46,8 +46,10 @@ const PACKED_MIN_BATCH = 4;
  * rather than running the 4 × 8 tiles (assembly/packed.ts), given how many of the rows × cols deltas
  * are non-zero and what share of its work the tiles would do: all of it, or for dw on sparse inputs
  * the share of x's strip rows they keep. The lists' time measured on an Intel Xeon, as a share of the
- * dense tiles': ≈ 0.34 + 0.75·(share of non-zero deltas) (784 and 1024 → 1024 at batch 128, shares
- * 0.35–1.0: lists and packing are the fixed part). Relaxed and plain SIMD alike.
+ * dense tiles', on a wide network's own deltas (784 and 1024 → 1024 at batch 128, relaxed SIMD, shares
+ * 0.35–1.0): ≈ 0.34 + 0.75·(share of non-zero deltas), lists and packing the fixed part. One model for
+ * both builds: plain SIMD's lists did relatively better (random zeros: ≈ 0.1 + 0.95·share against
+ * relaxed's 0.12 + 1.07·share), so there it errs toward the tiles.
  */
 @inline function deltaListsPay(delta: usize, rows: i32, rowBytes: usize, cols: i32, tilesPer100: i64): bool {
   const all = <i64>rows * cols;

@@ -23,8 +23,8 @@ const TINY_ROOT: f32 = 8.881784197001252e-16; // 2⁻⁵⁰
 // The loops' constant vectors, read from memory at each use: V8 builds a splat or abs's mask afresh in
 // every iteration (2–3 instructions each), where a load from L1 is one.
 const MAGNITUDE = memory.data<u32>([0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff]);
-const TINY_LANES = memory.data<f32>([7.888609052210118e-31, 7.888609052210118e-31, 7.888609052210118e-31, 7.888609052210118e-31]);
-const TINY_ROOT_LANES = memory.data<f32>([8.881784197001252e-16, 8.881784197001252e-16, 8.881784197001252e-16, 8.881784197001252e-16]);
+const TINY_LANES = memory.data<f32>([TINY, TINY, TINY, TINY]);
+const TINY_ROOT_LANES = memory.data<f32>([TINY_ROOT, TINY_ROOT, TINY_ROOT, TINY_ROOT]);
 
 /** x, or 0 in the lanes where |x| < the 4 floats at tinyAt (NaN stays NaN). */
 @inline function flush(x: v128, tinyAt: usize): v128 {
