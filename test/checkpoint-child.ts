@@ -13,11 +13,12 @@ const net = await Network.create({
   seed: 5, backend: backend as 'js' | 'wasm', threads: Number(threads),
 });
 const options: FitOptions = {
-  epochs: 12, batchSize: 8, learningRate: 0.02, optimizer: 'adam', validationSplit: 0.25, metrics: ['accuracy'],
+  epochs: 36, batchSize: 8, learningRate: 0.02, optimizer: 'adam', validationSplit: 0.25, metrics: ['accuracy'],
   earlyStopping: { patience: 100, monitor: 'loss' }, learningRateSchedule: { type: 'step', every: 4, factor: 0.5 },
   ...(path === '-' ? {} : { checkpoint: { path, every: { batches: 2 } } }),
 };
-console.log(path !== '-' && existsSync(path) ? 'resuming' : 'fresh');
+// A save shifts path to path.prev before the new one takes its name: fit resumes from either, as load does.
+console.log(path !== '-' && (existsSync(path) || existsSync(`${path}.prev`)) ? 'resuming' : 'fresh');
 const history = how === 'worker' ? await net.trainInWorker(X, Y, options) : await net.fit(X, Y, options);
 console.log(JSON.stringify({ kernel: net.kernel, history, parameters: Array.from(net.getParameters()) }));
 net.dispose();
