@@ -1,5 +1,6 @@
 // How much of an operand is zero, for assembly/matmul.ts to choose a product's path: counts only,
 // nothing here writes memory.
+import { anyNonzero8 } from './simd';
 
 /** Floats with a bit set (−0 counts) in `rows` rows of `cols` floats, rows rowBytes apart. */
 export function countNonzero(p: usize, rows: i32, rowBytes: usize, cols: i32): i32 {
@@ -23,10 +24,7 @@ export function countNonzeroGroups(p: usize, rows: i32, rowBytes: usize, cols: i
   const c8 = cols & ~7;
   for (let r = 0; r < rows; r++) {
     const row = p + <usize>r * rowBytes;
-    for (let c = 0; c < c8; c += 8) {
-      const o = row + (<usize>c << 2);
-      count += i32(v128.any_true(v128.or(v128.load(o), v128.load(o, 16))));
-    }
+    for (let c = 0; c < c8; c += 8) count += i32(anyNonzero8(row + (<usize>c << 2)));
     let tail = false;
     for (let c = c8; c < cols; c++) tail = tail || load<u32>(row + (<usize>c << 2)) != 0;
     count += i32(tail);

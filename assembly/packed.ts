@@ -8,7 +8,7 @@
 // Blocks cut only dimensions that are not summed, or cut the summed one by storing each
 // output's float32 running sum and reloading it: every output adds the same products in the
 // same order as the direct loops, so packed, direct and threaded results are the same bits.
-import { madd } from './simd';
+import { anyNonzero8, madd } from './simd';
 import { DELTAS, EDGE_TILE, KEPT_COUNTS, KEPT_LISTS, PANEL_INPUTS, PANEL_ROWS } from './pack-layout';
 
 /** dx = Δ·w: a panel of 256 units × 128 inputs of w, read in strips of 8 inputs (8 KB), and 256 × 4 deltas after it. */
@@ -22,9 +22,10 @@ const ONE = f32x4.splat(1);
 
 /**
  * Copy the rows × width corner of the 4 × 8 tile at p (rows rowBytes apart) into the edge tile,
- * zeros elsewhere (or only zeros, when there is nothing to add to yet).
+ * zeros elsewhere (or only zeros, when there is nothing to add to yet). The edge tile's rows are 8
+ * floats apart, so a single row may be up to 32 wide (rows.ts's 1 × 32 row).
  */
-function edgeIn(p: usize, rowBytes: usize, rows: i32, width: i32, tile: usize, copy: bool): void {
+export function edgeIn(p: usize, rowBytes: usize, rows: i32, width: i32, tile: usize, copy: bool): void {
   for (let i = 0; i < 32; i++) store<f32>(tile + (<usize>i << 2), 0);
   if (!copy) return;
   for (let r = 0; r < rows; r++)
@@ -32,23 +33,27 @@ function edgeIn(p: usize, rowBytes: usize, rows: i32, width: i32, tile: usize, c
 }
 
 /** Copy the rows × width corner of the edge tile back to p. */
-function edgeOut(tile: usize, p: usize, rowBytes: usize, rows: i32, width: i32): void {
+export function edgeOut(tile: usize, p: usize, rowBytes: usize, rows: i32, width: i32): void {
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < width; c++) store<f32>(p + <usize>r * rowBytes + (<usize>c << 2), load<f32>(tile + (<usize>(r * 8 + c) << 2)));
 }
 
 
 /**
- * Copy a rows × cols block at src (rows srcRow bytes apart) into strips of 8 columns: strip s
- * holds rows × 8 floats, row after row, so a micro-kernel reads it as one stream. The last
- * strip is padded with zeros (its products are computed and never stored).
+ * Copy a rows × cols block at src (rows srcRow bytes apart) into strips of `width` columns (8 for the
+ * 4 × 8 tile, 32 for rows.ts's 1 × 32 row): strip s holds rows × width floats, row after row, so a
+ * micro-kernel reads it as one stream. The last strip is padded with zeros (its products are
+ * computed and never stored).
  */
-function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize): void {
-  const stripBytes = <usize>rows << 5;
+export function packStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize, width: i32): void {
+  const rowBytes = <usize>width << 2;
+  const stripBytes = <usize>rows * rowBytes;
   for (let r = 0; r < rows; r++) {
     const from = src + <usize>r * srcRow;
-    let to = dst + (<usize>r << 5);
-    for (let c = 0; c < cols; c += 8, to += stripBytes) copyStripRow(from + (<usize>c << 2), min(8, cols - c), to);
+    let to = dst + <usize>r * rowBytes;
+    for (let c = 0; c < cols; c += width, to += stripBytes) {
+      for (let q = 0; q < width; q += 8) copyStripRow(from + (<usize>(c + q) << 2), max(0, min(8, cols - c - q)), to + (<usize>q << 2));
+    }
   }
 }
 
@@ -70,7 +75,7 @@ function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst:
     for (let r = 0; r < rows; r++) {
       const row = to + (<usize>r << 5);
       copyStripRow(from + <usize>r * srcRow, width, row);
-      kept += i32(anyNonzero(row));
+      kept += i32(anyNonzero8(row));
     }
     if (kept * 8 > rows * 7) {
       kept = rows;
@@ -79,7 +84,7 @@ function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst:
       let at = 0;
       for (let r = 0; r < rows; r++) {
         const row = to + (<usize>r << 5);
-        if (!anyNonzero(row)) continue;
+        if (!anyNonzero8(row)) continue;
         copyStripRow(row, 8, to + (<usize>at << 5));
         store<u32>(list + (<usize>at << 2), <u32>r << 4);
         at++;
@@ -89,13 +94,8 @@ function packNonzeroStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst:
   }
 }
 
-/** Whether any of a packed strip row's 8 floats at p has a bit set (−0 counts: the test need only let every non-zero through). */
-@inline function anyNonzero(p: usize): bool {
-  return v128.any_true(v128.or(v128.load(p), v128.load(p, 16)));
-}
-
 /** One row of one strip: width (≤ 8) floats from src, zeros after them. */
-@inline export function copyStripRow(src: usize, width: i32, to: usize): void {
+@inline function copyStripRow(src: usize, width: i32, to: usize): void {
   if (width == 8) {
     v128.store(to, v128.load(src));
     v128.store(to, v128.load(src, 16), 16);
@@ -122,7 +122,7 @@ export function propagateDeltaPacked(delta: usize, w: usize, dx: usize, pack: us
     const more = j0 > 0;
     for (let k0 = 0; k0 < inputs; k0 += DX_INPUTS) {
       const kc = min(DX_INPUTS, inputs - k0);
-      packStrips(w + <usize>j0 * rowBytes + (<usize>k0 << 2), rowBytes, jc, kc, pack);
+      packStrips(w + <usize>j0 * rowBytes + (<usize>k0 << 2), rowBytes, jc, kc, pack, 8);
       for (let n = 0; n < batch; ) {
         // 4 samples, or one of the batch % 4 (packed into all four lanes; one row copied out)
         const rows = n + 4 <= batch ? 4 : 1;

@@ -11,7 +11,7 @@
 // bits as the 4 × 8 tiles' and the direct loops'. (dx's other operand, w, is always finite; a
 // non-finite input facing a zero delta gives NaN in a dense dw and nothing here.)
 import { madd } from './simd';
-import { copyStripRow } from './packed';
+import { edgeIn, edgeOut, packStrips } from './packed';
 import { EDGE_TILE, PANEL_INPUTS, PANEL_ROWS, ROW_COUNTS, ROW_ENTRIES, ROW_LISTS, ROW_LISTS_MAX } from './pack-layout';
 
 /** Outputs (and inputs of a strip) per micro-kernel row. */
@@ -62,7 +62,7 @@ export function weightGradientsRows(
 /**
  * The products of `lists` rows of outputs (row i at out + i·inputs floats, list i made by
  * listNonzero) over `rows` rows of inputs (at src, inputs floats apart): for each block of
- * PANEL_INPUTS inputs those rows packed in strips of 32 (packWideStrips), then each strip swept by
+ * PANEL_INPUTS inputs those rows packed in strips of 32 (packed.ts's packStrips), then each strip swept by
  * every list into its output row.
  */
 function sweepLists(src: usize, rows: i32, out: usize, lists: i32, inputs: i32, more: bool, scaled: bool, scale: f32, pack: usize): void {
@@ -72,7 +72,7 @@ function sweepLists(src: usize, rows: i32, out: usize, lists: i32, inputs: i32, 
   const edge = pack + (<usize>EDGE_TILE << 2);
   for (let k0 = 0; k0 < inputs; k0 += PANEL_INPUTS) {
     const kc = min(PANEL_INPUTS, inputs - k0);
-    packWideStrips(src + (<usize>k0 << 2), rowBytes, rows, kc, pack);
+    packStrips(src + (<usize>k0 << 2), rowBytes, rows, kc, pack, WIDTH);
     for (let s = 0; s < kc; s += WIDTH) {
       const strip = pack + (<usize>s * <usize>rows << 2);
       for (let i = 0; i < lists; i++) {
@@ -108,24 +108,8 @@ function listNonzero(src: usize, listStep: usize, step: usize, lists: i32, count
 }
 
 /**
- * Copy a rows × cols block at src (rows srcRow bytes apart) into strips of 32 columns: strip s
- * holds rows × 32 floats, row after row. The last strip is padded with zeros (its products are
- * computed and never stored).
- */
-function packWideStrips(src: usize, srcRow: usize, rows: i32, cols: i32, dst: usize): void {
-  const stripBytes = <usize>rows << 7;
-  for (let r = 0; r < rows; r++) {
-    const from = src + <usize>r * srcRow;
-    let to = dst + (<usize>r << 7);
-    for (let c = 0; c < cols; c += WIDTH, to += stripBytes) {
-      for (let q = 0; q < WIDTH; q += 8) copyStripRow(from + (<usize>(c + q) << 2), max(0, min(8, cols - c - q)), to + (<usize>q << 2));
-    }
-  }
-}
-
-/**
  * rowSweep for the first `width` of the 32 outputs at out (then, with `scaled`, scaleRow): in place
- * when that is all 32, else on the edge row, copied in and out.
+ * when that is all 32, else on the edge tile as one row, copied in and out (packed.ts's edgeIn, edgeOut).
  */
 function rowTile(strip: usize, list: usize, count: i32, out: usize, width: i32, more: bool, scaled: bool, scale: f32, edge: usize): void {
   if (width == WIDTH) {
@@ -133,10 +117,10 @@ function rowTile(strip: usize, list: usize, count: i32, out: usize, width: i32, 
     if (scaled) scaleRow(out, scale);
     return;
   }
-  for (let i = 0; i < WIDTH; i++) store<f32>(edge + (<usize>i << 2), more && i < width ? load<f32>(out + (<usize>i << 2)) : 0);
+  edgeIn(out, 0, 1, width, edge, more);
   rowSweep(strip, list, count, edge, true);
   if (scaled) scaleRow(edge, scale);
-  for (let i = 0; i < width; i++) store<f32>(out + (<usize>i << 2), load<f32>(edge + (<usize>i << 2)));
+  edgeOut(edge, out, 0, 1, width);
 }
 
 /**

@@ -1,8 +1,13 @@
-// SIMD helpers the products share (assembly/matmul.ts, assembly/packed.ts); nothing here is a kernel.
+// SIMD helpers the products share (assembly/matmul.ts, packed.ts, rows.ts, density.ts); nothing here is a kernel.
 
 /** Horizontal sum of the four lane sums, pairwise: (l0 + l1) + (l2 + l3). */
 @inline export function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** Whether any of the 8 floats at p has a bit set (−0 counts: a test that need only let every non-zero through). */
+@inline export function anyNonzero8(p: usize): bool {
+  return v128.any_true(v128.or(v128.load(p), v128.load(p, 16)));
 }
 
 /** a·b + c. The relaxed-SIMD build turns it into one fused multiply-add. */
